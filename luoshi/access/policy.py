@@ -1,0 +1,167 @@
+"""Who may see and do what. Every permission decision in Luoshi is made here.
+
+Views, API endpoints, commands and jobs ask this module; no other module compares roles.
+
+Visibility of tasks (DESIGN.md, Roles):
+  supervisor, leader  every task whose lead unit or a co-unit lies in their scope
+                      (User.scope_unit's subtree; the whole tree when unset); a leader also
+                      sees the tasks where they are the lead leader
+  liaison, unit_head  tasks where their own unit is the lead unit or a co-unit
+  sysadmin, secadmin, auditor   no business content
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from luoshi.org.models import Role, Unit, User
+from luoshi.tasks.models import OPEN_STATES, AssignmentRole, Task, TaskState, TaskUnit
+
+OFFICE_ROLES = {Role.SUPERVISOR}
+OVERSIGHT_ROLES = {Role.SUPERVISOR, Role.LEADER}
+UNIT_ROLES = {Role.LIAISON, Role.UNIT_HEAD}
+ADMIN_ROLES = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}
+
+# Actions that do not concern one task: which roles may do them at all.
+ROLE_ACTIONS: dict[str, set[str]] = {
+    "home.view": {r.value for r in Role},
+    "task.list": OVERSIGHT_ROLES | UNIT_ROLES,
+    "task.create": OFFICE_ROLES,
+    "source.list": OVERSIGHT_ROLES,
+    "source.create": OFFICE_ROLES,
+    "calendar.view": OVERSIGHT_ROLES | {Role.SYSADMIN},
+    "calendar.edit": {Role.SYSADMIN},
+    "org.manage": {Role.SYSADMIN},
+    "audit.view": {Role.AUDITOR},
+}
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def allowed(user, action: str) -> bool:
+    """May this user perform an action that is not about one object?"""
+    if not _active(user):
+        return False
+    roles = ROLE_ACTIONS.get(action)
+    if roles is None:
+        raise KeyError(f"unknown action {action!r}")
+    return user.role in roles
+
+
+def require(user, action: str, task: Task | None = None) -> None:
+    """Raise PermissionDenied (403) with a Chinese message unless allowed."""
+    ok = can(user, action, task) if task is not None else allowed(user, action)
+    if not ok:
+        raise PermissionDenied(denial_message(action))
+
+
+def denial_message(action: str) -> str:
+    messages = {
+        "task.acknowledge": _("只有任务承办单位的联络员或负责人可以签收。"),
+        "task.report": _("只有已签收的承办单位可以填报进展。"),
+        "task.request_closure": _("只有牵头单位可以申请办结。"),
+        "task.verify": _("只有督查室人员可以审核办结申请。"),
+    }
+    return messages.get(action, _("您没有执行此操作的权限。"))
+
+
+# --- scope ---------------------------------------------------------------------------------------
+
+
+def scope_units(user) -> QuerySet[Unit] | None:
+    """Units whose tasks an oversight user sees; None means every unit."""
+    if user.scope_unit_id is None:
+        return None
+    return Unit.objects.filter(path__startswith=user.scope_unit.path)
+
+
+def visible_tasks(user, qs: QuerySet[Task] | None = None) -> QuerySet[Task]:
+    """Every list of tasks shown to a user is filtered through here."""
+    qs = Task.objects.all() if qs is None else qs
+    if not _active(user):
+        return qs.none()
+    if user.role in OVERSIGHT_ROLES:
+        units = scope_units(user)
+        if units is None:
+            return qs
+        in_scope = Q(lead_unit__in=units) | Exists(
+            TaskUnit.objects.filter(task=OuterRef("pk"), unit__in=units)
+        )
+        if user.role == Role.LEADER:
+            in_scope |= Q(lead_leader=user)
+        return qs.filter(in_scope)
+    if user.role in UNIT_ROLES and user.unit_id:
+        return qs.filter(
+            Exists(TaskUnit.objects.filter(task=OuterRef("pk"), unit_id=user.unit_id))
+        ).exclude(state=TaskState.DRAFT)
+    return qs.none()
+
+
+def can_view_task(user, task: Task) -> bool:
+    return visible_tasks(user, Task.objects.filter(pk=task.pk)).exists()
+
+
+def own_assignment(user, task: Task) -> TaskUnit | None:
+    """The user's unit's part in this task, if the user acts for a unit that has one."""
+    if not _active(user) or user.role not in UNIT_ROLES or not user.unit_id:
+        return None
+    return TaskUnit.objects.filter(task=task, unit_id=user.unit_id).first()
+
+
+def can(user, action: str, task: Task) -> bool:
+    """May this user perform `action` on this task? (Visibility is checked first.)"""
+    if not _active(user) or not can_view_task(user, task):
+        return False
+    role = user.role
+    if action == "task.view":
+        return True
+    if action in {"task.edit", "task.decompose"}:
+        return role in OFFICE_ROLES and task.state not in (TaskState.CLOSED, TaskState.CANCELLED)
+    if action == "task.assign":
+        return role in OFFICE_ROLES and task.state == TaskState.DRAFT
+    if action in {"task.verify", "task.return"}:
+        return role in OFFICE_ROLES and task.state == TaskState.CLOSURE_REQUESTED
+    if action in {"task.suspend", "task.cancel"}:
+        return role in OFFICE_ROLES and task.state in (*OPEN_STATES, TaskState.DRAFT)
+    if action == "task.resume":
+        return role in OFFICE_ROLES and task.state == TaskState.SUSPENDED
+    mine = own_assignment(user, task)
+    if action == "task.acknowledge":
+        return mine is not None and mine.acknowledged_at is None and task.state in OPEN_STATES
+    if action == "task.report":
+        return (
+            mine is not None
+            and mine.acknowledged_at is not None
+            and task.state in (TaskState.IN_PROGRESS, TaskState.CLOSURE_REQUESTED)
+        )
+    if action == "task.request_closure":
+        return (
+            mine is not None
+            and mine.role == AssignmentRole.LEAD
+            and mine.acknowledged_at is not None
+            and task.state == TaskState.IN_PROGRESS
+        )
+    raise KeyError(f"unknown action {action!r}")
+
+
+def get_task_for_user(user, pk: int, action: str = "task.view") -> Task:
+    """The task, if the user may see it (else 404) and may do `action` on it (else 403)."""
+    task = visible_tasks(user).filter(pk=pk).select_related("source", "lead_unit").first()
+    if task is None:
+        raise Http404(_("任务不存在或您无权查看。"))
+    if action != "task.view":
+        require(user, action, task)
+    return task
+
+
+def is_unit_user(user: User) -> bool:
+    return _active(user) and user.role in UNIT_ROLES
+
+
+def is_office_user(user: User) -> bool:
+    return _active(user) and user.role in OFFICE_ROLES

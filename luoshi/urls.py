@@ -1,0 +1,19 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from luoshi.access.views import public
+
+urlpatterns = [
+    path(
+        "login/",
+        public(auth_views.LoginView.as_view(template_name="registration/login.html")),
+        name="login",
+    ),
+    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("", include("luoshi.home.urls")),
+    path("tasks/", include("luoshi.tasks.urls")),
+    path("reports/", include("luoshi.reports.urls")),
+    path("calendar/", include("luoshi.workcal.urls")),
+]
