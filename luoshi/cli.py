@@ -1,8 +1,8 @@
 """The `luoshi` command: Django's management commands under one name.
 
-    luoshi demo                   load the demo data (idempotent)
-    luoshi tick --today 2026-03-02  run one day's scheduled work as of that date
-    luoshi migrate, luoshi createsuperuser, … as with manage.py
+luoshi demo                   load the demo data (idempotent)
+luoshi tick --today 2026-03-02  run one day's scheduled work as of that date
+luoshi migrate, luoshi createsuperuser, … as with manage.py
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("LUOSHI_DATA_DIR", BASE_DIR.parent / "var"))
@@ -158,8 +157,19 @@ LUOSHI = {
     # attachments
     "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
     "ATTACHMENT_EXTENSIONS": [
-        "pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "txt",
-        "jpg", "jpeg", "png", "zip",
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "wps",
+        "et",
+        "ofd",
+        "txt",
+        "jpg",
+        "jpeg",
+        "png",
+        "zip",
     ],
     "TASK_CODE_PREFIX": "RW",
 }

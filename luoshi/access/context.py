@@ -10,7 +10,6 @@ def access_context(request):
         return {}
     return {
         "nav": {
-            action.replace(".", "_"): policy.allowed(user, action)
-            for action in policy.ROLE_ACTIONS
+            action.replace(".", "_"): policy.allowed(user, action) for action in policy.ROLE_ACTIONS
         }
     }

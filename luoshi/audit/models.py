@@ -12,7 +12,10 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_name = models.CharField(_("操作人"), max_length=150, blank=True)

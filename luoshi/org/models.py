@@ -27,7 +27,11 @@ class Unit(models.Model):
     )
     kind = models.CharField(_("单位类型"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("上级单位"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
@@ -66,13 +70,21 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
         verbose_name=_("所在单位"),
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.LIAISON)
     # For supervisors and leaders: the subtree they oversee. Empty means the whole tree.
     scope_unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("管辖范围"),
     )
     title = models.CharField(_("职务"), max_length=50, blank=True)

@@ -25,7 +25,11 @@ def unit_create(
     sort_order: int = 0,
 ) -> Unit:
     unit = Unit(
-        name=name, kind=kind, parent=parent, short_name=short_name, aliases=aliases,
+        name=name,
+        kind=kind,
+        parent=parent,
+        short_name=short_name,
+        aliases=aliases,
         sort_order=sort_order,
     )
     unit.full_clean(exclude=["path"])

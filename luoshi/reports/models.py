@@ -48,6 +48,9 @@ class IndicatorValue(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id}={self.value}"
+
 
 def _attachment_path(instance: Attachment, filename: str) -> str:
     # A random name: the original name is kept in the row, never used on disk.
@@ -58,11 +61,17 @@ class Attachment(models.Model):
     """A file attached to a progress report or a closure request (evidence)."""
 
     report = models.ForeignKey(
-        ProgressReport, null=True, blank=True, on_delete=models.PROTECT,
+        ProgressReport,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="attachments",
     )
     closure_request = models.ForeignKey(
-        "tasks.ClosureRequest", null=True, blank=True, on_delete=models.PROTECT,
+        "tasks.ClosureRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="attachments",
     )
     file = models.FileField(upload_to=_attachment_path, max_length=200)

@@ -90,7 +90,11 @@ class Task(models.Model):
         Source, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("任务来源")
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("上级任务"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
@@ -106,16 +110,28 @@ class Task(models.Model):
     )
 
     lead_leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="led_tasks", verbose_name=_("牵头领导"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+        verbose_name=_("牵头领导"),
     )
     lead_unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="led_tasks",
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
         verbose_name=_("牵头单位"),
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="owned_tasks", verbose_name=_("责任人"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_tasks",
+        verbose_name=_("责任人"),
     )
 
     start_date = models.DateField(_("开始日期"), null=True, blank=True)
@@ -126,16 +142,25 @@ class Task(models.Model):
         _("反馈周期"), max_length=20, choices=ReportCycle.choices, default=ReportCycle.MONTHLY
     )
     report_day = models.PositiveSmallIntegerField(
-        _("每月报送日"), null=True, blank=True,
+        _("每月报送日"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
 
     state = models.CharField(
-        _("状态"), max_length=20, choices=TaskState.choices, default=TaskState.DRAFT,
+        _("状态"),
+        max_length=20,
+        choices=TaskState.choices,
+        default=TaskState.DRAFT,
         db_index=True,
     )
     light = models.CharField(
-        _("亮灯"), max_length=10, choices=Light.choices, default=Light.NONE, blank=True,
+        _("亮灯"),
+        max_length=10,
+        choices=Light.choices,
+        default=Light.NONE,
+        blank=True,
         db_index=True,
     )
     light_reasons = models.JSONField(default=list, blank=True)
@@ -192,7 +217,10 @@ class TaskUnit(models.Model):
     role = models.CharField(max_length=10, choices=AssignmentRole.choices)
     acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
@@ -275,7 +303,10 @@ class TaskEvent(models.Model):
     kind = models.CharField(max_length=30, choices=EventKind.choices)
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     unit = models.ForeignKey(
@@ -312,7 +343,10 @@ class ClosureRequest(models.Model):
         max_length=10, choices=ClosureDecision.choices, default=ClosureDecision.PENDING
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -22,7 +22,10 @@ class CalendarDay(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=DayKind.choices)
     note = models.CharField(_("说明"), max_length=100, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)

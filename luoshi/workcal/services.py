@@ -105,7 +105,9 @@ def calendar_day_set(*, actor, day: dt.date, kind: str, note: str = "") -> Calen
             date=day, defaults={"kind": kind, "note": note, "updated_by": actor}
         )
         audit_log(
-            actor=actor, action="workcal.day.set", obj=entry,
+            actor=actor,
+            action="workcal.day.set",
+            obj=entry,
             data={"date": day.isoformat(), "kind": kind, "note": note},
         )
     return entry
