@@ -165,3 +165,42 @@ def is_unit_user(user: User) -> bool:
 
 def is_office_user(user: User) -> bool:
     return _active(user) and user.role in OFFICE_ROLES
+
+
+TASK_ACTIONS = (
+    "task.edit",
+    "task.decompose",
+    "task.assign",
+    "task.verify",
+    "task.return",
+    "task.suspend",
+    "task.resume",
+    "task.cancel",
+    "task.acknowledge",
+    "task.report",
+    "task.request_closure",
+)
+
+
+def task_actions(user, task: Task) -> set[str]:
+    """Every action this user may take on this task now (for showing buttons)."""
+    if not can_view_task(user, task):
+        return set()
+    return {action for action in TASK_ACTIONS if can(user, action, task)}
+
+
+def get_attachment_for_user(user, pk: int):
+    """An attachment, if the user may see the task it belongs to (else 404)."""
+    from luoshi.reports.models import Attachment
+
+    attachment = (
+        Attachment.objects.select_related("report", "closure_request").filter(pk=pk).first()
+    )
+    if attachment is None:
+        raise Http404(_("附件不存在。"))
+    task_id = (
+        attachment.report.task_id if attachment.report_id else attachment.closure_request.task_id
+    )
+    if not visible_tasks(user).filter(pk=task_id).exists():
+        raise Http404(_("附件不存在。"))
+    return attachment
