@@ -1,11 +1,21 @@
-"""Organisation services: creating and moving units keeps the materialised path right."""
+"""Organisation services: units (a tree with a materialised path) and user accounts."""
 
 from __future__ import annotations
 
+import re
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from luoshi.audit.services import audit_log
-from luoshi.org.models import Unit, User
+from luoshi.org.models import Role, Unit, User
+
+UNIT_FIELDS = ("name", "short_name", "aliases", "kind", "parent", "sort_order", "is_active")
+USER_FIELDS = ("full_name", "role", "unit", "scope_unit", "title", "phone", "is_active")
+UNIT_BOUND_ROLES = {Role.LIAISON, Role.UNIT_HEAD}
 
 
 def _path_for(unit: Unit) -> str:
@@ -25,10 +35,10 @@ def unit_create(
     sort_order: int = 0,
 ) -> Unit:
     unit = Unit(
-        name=name,
+        name=name.strip(),
         kind=kind,
         parent=parent,
-        short_name=short_name,
+        short_name=short_name.strip(),
         aliases=aliases,
         sort_order=sort_order,
     )
@@ -36,11 +46,40 @@ def unit_create(
     unit.save()
     unit.path = _path_for(unit)
     unit.save(update_fields=["path"])
-    audit_log(actor=actor, action="org.unit.create", obj=unit, data={"name": name})
+    audit_log(actor=actor, action="org.unit.create", obj=unit, data={"name": unit.name})
     return unit
 
 
-def unit_subtree(unit: Unit):
+@transaction.atomic
+def unit_update(*, actor: User, unit: Unit, **changes) -> Unit:
+    """Change a unit; moving it under another parent re-paths its whole subtree."""
+    unknown = set(changes) - set(UNIT_FIELDS)
+    if unknown:
+        raise ValidationError(_("不能修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    new_parent = changes.get("parent", unit.parent)
+    if new_parent is not None and new_parent.path.startswith(unit.path):
+        raise ValidationError({"parent": _("不能把单位移到它自己或其下级单位之下。")})
+    diff = {}
+    for field, value in changes.items():
+        old = getattr(unit, field)
+        if old != value:
+            diff[field] = [str(old or ""), str(value or "")]
+            setattr(unit, field, value)
+    if not diff:
+        return unit
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    if "parent" in diff:
+        old_path = unit.path
+        new_path = _path_for(unit)
+        for child in Unit.objects.filter(path__startswith=old_path):
+            child.path = new_path + child.path[len(old_path) :]
+            child.save(update_fields=["path"])
+    audit_log(actor=actor, action="org.unit.update", obj=unit, data={"changes": diff})
+    return unit
+
+
+def unit_subtree(unit: Unit) -> QuerySet[Unit]:
     """The unit and everything below it, as a queryset."""
     return Unit.objects.filter(path__startswith=unit.path)
 
@@ -49,3 +88,83 @@ def unit_ancestors(unit: Unit) -> list[Unit]:
     ids = [int(p) for p in unit.path.strip("/").split("/") if p]
     by_id = Unit.objects.in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"\s+", "", name or "")
+
+
+def unit_resolve(name: str) -> Unit | None:
+    """The active unit called `name`: its full name, short name or one of its aliases
+    (whitespace ignored). None when no unit, or more than one, answers to it."""
+    key = _normalise(name)
+    if not key:
+        return None
+    exact = list(Unit.objects.filter(is_active=True, name=key)[:2])
+    if len(exact) == 1:
+        return exact[0]
+    matches = [
+        u
+        for u in Unit.objects.filter(is_active=True)
+        if key in {_normalise(u.short_name), *(_normalise(a) for a in u.alias_list())}
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _check_user(user: User) -> None:
+    if user.role in UNIT_BOUND_ROLES and user.unit_id is None:
+        raise ValidationError({"unit": _("单位联络员和单位负责人必须属于一个单位。")})
+    if user.scope_unit_id and user.role not in (Role.SUPERVISOR, Role.LEADER):
+        raise ValidationError({"scope_unit": _("只有督查室人员和领导可以设置管辖范围。")})
+
+
+@transaction.atomic
+def user_create(*, actor: User | None, username: str, password: str, **fields) -> User:
+    """Create an account with exactly one role (三员分立: administrators are separate
+    accounts)."""
+    unknown = set(fields) - set(USER_FIELDS)
+    if unknown:
+        raise ValidationError(_("未知的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    user = User(username=username.strip(), **fields)
+    user.full_clean(exclude=["password"])
+    _check_user(user)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    audit_log(
+        actor=actor,
+        action="org.user.create",
+        obj=user,
+        data={"username": user.username, "role": user.role},
+    )
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, **changes) -> User:
+    unknown = set(changes) - set(USER_FIELDS)
+    if unknown:
+        raise ValidationError(_("不能修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    if user.pk == actor.pk and changes.get("is_active") is False:
+        raise ValidationError(_("不能停用自己的账号。"))
+    diff = {}
+    for field, value in changes.items():
+        old = getattr(user, field)
+        if old != value:
+            diff[field] = [str(old or ""), str(value or "")]
+            setattr(user, field, value)
+    if not diff:
+        return user
+    user.full_clean(exclude=["password"])
+    _check_user(user)
+    user.save()
+    audit_log(actor=actor, action="org.user.update", obj=user, data={"changes": diff})
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: User, user: User, password: str) -> None:
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_log(actor=actor, action="org.user.password", obj=user, data={"password": "changed"})
