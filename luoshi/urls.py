@@ -16,4 +16,5 @@ urlpatterns = [
     path("tasks/", include("luoshi.tasks.urls")),
     path("reports/", include("luoshi.reports.urls")),
     path("calendar/", include("luoshi.workcal.urls")),
+    path("org/", include("luoshi.org.urls")),
 ]

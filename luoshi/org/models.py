@@ -50,6 +50,10 @@ class Unit(models.Model):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 1, 0)
+
     def alias_list(self) -> list[str]:
         return [a.strip() for a in self.aliases.replace("、", "\n").splitlines() if a.strip()]
 

@@ -1,0 +1,13 @@
+"""Settings for the test suite: the production settings with fast hashing and plain static
+file storage (no collectstatic manifest needed)."""
+
+from luoshi.settings import *  # noqa: F403
+from luoshi.settings import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
