@@ -103,7 +103,12 @@ def visible_tasks(user, qs: QuerySet[Task] | None = None) -> QuerySet[Task]:
 
 
 def can_view_task(user, task: Task) -> bool:
-    return visible_tasks(user, Task.objects.filter(pk=task.pk)).exists()
+    # Remembered on the instance for this user, so asking several actions costs one query.
+    cache = task.__dict__.setdefault("_visible_to", {})
+    key = (getattr(user, "pk", None), task.state)
+    if key not in cache:
+        cache[key] = visible_tasks(user, Task.objects.filter(pk=task.pk)).exists()
+    return cache[key]
 
 
 def own_assignment(user, task: Task) -> TaskUnit | None:
