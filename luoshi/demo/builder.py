@@ -1,0 +1,238 @@
+"""`luoshi demo`: the city of 示范市 with three months of supervision history, loaded through
+the real services so that history, events and the audit log are real.
+
+The story is relative to the day it is loaded: the work report's tasks are assigned about
+ninety days before today, and every date in the plan is counted from there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+
+from django.db import transaction
+
+from luoshi.demo import catalogue
+from luoshi.demo.catalogue import TaskSpec
+from luoshi.demo.goals import GOALS
+from luoshi.demo.other_sources import DOCUMENT, INSTRUCTION, MEETING
+from luoshi.demo.people import People, build_people
+from luoshi.demo.plan import Planner
+from luoshi.demo.story import CREATE, Story
+from luoshi.demo.units import ROOT_NAME, Units, build_units
+from luoshi.lib import clock
+from luoshi.org.models import Unit, User
+from luoshi.tasks.models import ReportCycle, Source, SourceKind, Task
+from luoshi.tasks.services.sources import source_create
+from luoshi.workcal.services import WorkCalendar
+
+HISTORY_DAYS = 90
+WORK_REPORT_SPAN = (150, 280)  # days from assignment to an ordinary task's due date
+
+# Fates given on purpose, so that the demo accounts have interesting work (see plan.py).
+FORCED = {
+    "fgw": ["returned", "lapsed1", "pending", "due_soon", "closed"],
+    "jtj": ["returned", "overdue", "lagging", "diligent"],
+}
+MEETING_FATES = [
+    "overdue",
+    "diligent",
+    "closed",
+    "lapsed1",
+    "closed_late",
+    "due_soon",
+    "pending",
+    "closed",
+]
+INSTRUCTION_FATES = ["awaiting", "awaiting", "fresh"]
+DOCUMENT_FATES = ["diligent", "closed", "lapsed1", "lagging", "diligent", "returned"]
+RECENT_FATES = ["awaiting", "fresh"]
+
+
+def demo_present() -> bool:
+    return Unit.objects.filter(name=ROOT_NAME).exists()
+
+
+def _force_fates(goals: list[TaskSpec]) -> None:
+    wanted = {code: list(fates) for code, fates in FORCED.items()}
+    for goal in goals:
+        for spec in goal.walk():
+            if spec.kind == "task" and not spec.children and not spec.ongoing:
+                queue = wanted.get(spec.lead)
+                if queue:
+                    spec.fate = queue.pop(0)
+                    spec.evidence = spec.fate in ("closed", "returned")
+
+
+class DemoBuilder:
+    def __init__(self, today: dt.date):
+        self.today = today
+        self.cal = WorkCalendar()
+        self.planner = Planner(today=today, cal=self.cal, rng=random.Random(2026))
+        self.base = self.planner.after(today - dt.timedelta(days=HISTORY_DAYS), 0)
+        self.year = self.base.year
+
+    def build(self) -> None:
+        with clock.pinned_today(self.planner.before(self.base, 10)):
+            self.units: Units = build_units(None)
+            self.people: People = build_people(self.units)
+        self.story = Story(units=self.units, people=self.people, today=self.today)
+        self._work_report()
+        self._meeting()
+        self._instruction()
+        self._document()
+        self.story.play()
+
+    # --- sources -------------------------------------------------------------------------
+    def _source(self, kind: str, day: dt.date, **fields) -> Source:
+        with clock.pinned_today(day):
+            return source_create(actor=self.people.supervisor, kind=kind, issued_on=day, **fields)
+
+    def _create(self, day: dt.date, source_fn, specs: list[TaskSpec]) -> None:
+        def create() -> None:
+            source = source_fn()
+            for spec in specs:
+                self.story.create_tree(spec, source)
+
+        self.story.at(day, CREATE, create)
+
+    def _work_report(self) -> None:
+        p = self.planner
+        goals = catalogue.work_report_goals(p.rng)
+        _force_fates(goals)
+        for goal in goals:
+            p.plan_tree(goal, assign_on=self.base, span=WORK_REPORT_SPAN)
+        issued = min(dt.date(self.year, 2, 26), p.before(self.base, 20))
+        created = p.wd(self.base, -3)
+        holder: dict[str, Source] = {}
+
+        def source() -> Source:
+            holder["s"] = self._source(
+                SourceKind.WORK_REPORT,
+                issued,
+                title=f"{self.year}年示范市政府工作报告",
+                doc_number="",
+                issuer="示范市人民政府",
+                content=f"《{self.year}年示范市政府工作报告》确定的{len(GOALS)}个方面重点工作，"
+                "分解为目标任务，明确牵头领导、牵头单位和完成时限。",
+            )
+            return holder["s"]
+
+        self._create(created, source, goals)
+        for goal in goals:
+            self.story.schedule_tree(goal)
+
+    def _items(self, data: dict, fates: list[str], category: str) -> list[TaskSpec]:
+        specs = catalogue.source_items(data["items"], category=category, rng=self.planner.rng)
+        for spec, fate in zip(specs, fates, strict=False):
+            spec.fate = fate
+        return specs
+
+    def _fmt(self, data: dict, key: str, n: int) -> str:
+        return data[key].format(year=self.year, year2=self.year + 2, n=n)
+
+    def _meeting(self) -> None:
+        p = self.planner
+        held = p.before(self.today, MEETING["days_before"])
+        n = 20 + held.month
+        specs = self._items(MEETING, MEETING_FATES, "会议议定")
+        cycles = ((ReportCycle.WEEKLY, 1), (ReportCycle.SEMIMONTHLY, 2))
+        for spec in specs:
+            spec.priority = "high"
+            p.plan_tree(spec, assign_on=p.wd(held, 2), span=(55, 100), cycles=cycles)
+        specs[2].evidence = True
+
+        def source() -> Source:
+            return self._source(
+                SourceKind.MEETING,
+                held,
+                title=self._fmt(MEETING, "title", n),
+                doc_number=self._fmt(MEETING, "doc_number", n),
+                issuer=MEETING["issuer"],
+                content=MEETING["content"],
+            )
+
+        self._create(p.wd(held, 1), source, specs)
+        for spec in specs:
+            self.story.schedule_tree(spec)
+
+    def _instruction(self) -> None:
+        p = self.planner
+        given = p.before(self.today, INSTRUCTION["days_before"])
+        specs = self._items(INSTRUCTION, INSTRUCTION_FATES, "领导批示")
+        cycles = ((ReportCycle.WEEKLY, 1),)
+        for spec in specs:
+            spec.leader = "lingdao"
+            assign_on = min(p.wd(given, 1), self.today)
+            p.plan_tree(spec, assign_on=assign_on, span=(10, 30), cycles=cycles)
+
+        def source() -> Source:
+            return self._source(
+                SourceKind.INSTRUCTION,
+                given,
+                title=INSTRUCTION["title"],
+                doc_number=self._fmt(INSTRUCTION, "doc_number", 37),
+                issuer=INSTRUCTION["issuer"],
+                content=INSTRUCTION["content"],
+            )
+
+        self._create(given, source, specs)
+        for spec in specs:
+            self.story.schedule_tree(spec)
+
+    def _document(self) -> None:
+        p, data = self.planner, DOCUMENT
+        issued = p.before(self.today, data["days_before"])
+        early, recent = data["assigned_early"], data["assigned_recent"]
+        specs = self._items(data, DOCUMENT_FATES + RECENT_FATES, "营商环境")
+        for spec in specs[:early]:
+            p.plan_tree(spec, assign_on=p.wd(issued, 3), span=(120, 250))
+        for spec in specs[early : early + recent]:
+            p.plan_tree(spec, assign_on=p.wd(self.today, -3), span=(60, 120))
+        drafts = specs[early + recent :]
+        for spec in drafts:
+            p.plan_tree(spec, assign_on=self.today, span=(120, 250))
+        holder: dict[str, Source] = {}
+
+        def source() -> Source:
+            holder["s"] = self._source(
+                SourceKind.DOCUMENT,
+                issued,
+                title=self._fmt(data, "title", 0),
+                doc_number=self._fmt(data, "doc_number", 0),
+                issuer=data["issuer"],
+                content=data["content"],
+            )
+            return holder["s"]
+
+        self._create(p.wd(issued, 1), source, specs[: early + recent])
+        drafted = p.wd(self.today, -2)
+        self.story.at(
+            drafted,
+            CREATE,
+            lambda: [self.story.create_tree(spec, holder["s"]) for spec in drafts],
+        )
+        for spec in specs[: early + recent]:
+            self.story.schedule_tree(spec)
+
+
+@transaction.atomic
+def demo_load(*, today: dt.date | None = None) -> None:
+    """Load the demo as of `today` (default: the clock's today). Call only when
+    demo_present() is False."""
+    DemoBuilder(today or clock.today()).build()
+
+
+def demo_summary() -> dict:
+    tasks = Task.objects.all()
+    return {
+        "units": Unit.objects.count(),
+        "users": User.objects.count(),
+        "sources": Source.objects.count(),
+        "tasks": tasks.count(),
+        "states": Counter(tasks.values_list("state", flat=True)),
+        "lights": Counter(tasks.exclude(state="draft").values_list("light", flat=True)),
+        "closed_late": tasks.filter(closed_late=True).count(),
+        "returned": tasks.filter(returned_at__isnull=False, state="in_progress").count(),
+    }
