@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from luoshi.org.models import Role, Unit, User
-from luoshi.tasks.models import OPEN_STATES, AssignmentRole, Task, TaskState, TaskUnit
+from luoshi.tasks.models import OPEN_STATES, AssignmentRole, Source, Task, TaskState, TaskUnit
 
 OFFICE_ROLES = {Role.SUPERVISOR}
 OVERSIGHT_ROLES = {Role.SUPERVISOR, Role.LEADER}
@@ -100,6 +100,17 @@ def visible_tasks(user, qs: QuerySet[Task] | None = None) -> QuerySet[Task]:
             Exists(TaskUnit.objects.filter(task=OuterRef("pk"), unit_id=user.unit_id))
         ).exclude(state=TaskState.DRAFT)
     return qs.none()
+
+
+def visible_sources(user, qs: QuerySet[Source] | None = None) -> QuerySet[Source]:
+    """Sources (任务来源) an oversight user may browse: every one when their scope is the
+    whole tree, else those with a task they see or that they registered. Others see none."""
+    qs = Source.objects.all() if qs is None else qs
+    if not _active(user) or user.role not in OVERSIGHT_ROLES:
+        return qs.none()
+    if user.scope_unit_id is None:
+        return qs
+    return qs.filter(Exists(visible_tasks(user).filter(source=OuterRef("pk"))) | Q(created_by=user))
 
 
 def can_view_task(user, task: Task) -> bool:
