@@ -17,4 +17,5 @@ urlpatterns = [
     path("reports/", include("luoshi.reports.urls")),
     path("calendar/", include("luoshi.workcal.urls")),
     path("org/", include("luoshi.org.urls")),
+    path("audit/", include("luoshi.audit.urls")),
 ]
