@@ -119,6 +119,8 @@ USE_TZ = True
 # --- static and uploads --------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The project-wide assets (luoshi/static: layout CSS, htmx) live outside any app's folder.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
