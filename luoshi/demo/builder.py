@@ -30,10 +30,14 @@ from luoshi.workcal.services import WorkCalendar
 HISTORY_DAYS = 90
 WORK_REPORT_SPAN = (150, 280)  # days from assignment to an ordinary task's due date
 
-# Fates given on purpose, so that the demo accounts have interesting work (see plan.py).
+# Fates given on purpose (see plan.py), so that the demo accounts have interesting work and
+# every state shows whatever the chance draws: the lead units' first few tasks take them.
 FORCED = {
     "fgw": ["returned", "lapsed1", "pending", "due_soon", "closed"],
     "jtj": ["returned", "overdue", "lagging", "diligent"],
+    "swj": ["suspended", "closed_late"],
+    "sthjj": ["cancelled", "never_ack"],
+    "nyj": ["milestone_late"],
 }
 MEETING_FATES = [
     "overdue",
@@ -191,7 +195,8 @@ class DemoBuilder:
         for spec in specs[early : early + recent]:
             p.plan_tree(spec, assign_on=p.wd(self.today, -3), span=(60, 120))
         drafts = specs[early + recent :]
-        for spec in drafts:
+        for spec in drafts:  # still being drafted: only their dates are planned
+            spec.fate = "diligent"
             p.plan_tree(spec, assign_on=self.today, span=(120, 250))
         holder: dict[str, Source] = {}
 
