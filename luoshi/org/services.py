@@ -111,6 +111,35 @@ def unit_resolve(name: str) -> Unit | None:
     return matches[0] if len(matches) == 1 else None
 
 
+class UnitNameIndex:
+    """Resolve many unit names with one query (a ledger row or a pasted sheet names dozens of
+    units). Same rule as `unit_resolve`: a full name wins, else a unique short name or alias;
+    whitespace ignored. `ambiguous(name)` tells a name that several units answer to."""
+
+    def __init__(self, units: QuerySet[Unit] | None = None):
+        units = Unit.objects.filter(is_active=True) if units is None else units
+        self._by_name: dict[str, Unit] = {}
+        self._by_other: dict[str, list[Unit]] = {}
+        for unit in units:
+            self._by_name[_normalise(unit.name)] = unit
+            for other in {_normalise(unit.short_name), *(_normalise(a) for a in unit.alias_list())}:
+                if other:
+                    self._by_other.setdefault(other, []).append(unit)
+
+    def resolve(self, name: str) -> Unit | None:
+        key = _normalise(name)
+        if not key:
+            return None
+        if key in self._by_name:
+            return self._by_name[key]
+        matches = self._by_other.get(key, [])
+        return matches[0] if len(matches) == 1 else None
+
+    def ambiguous(self, name: str) -> bool:
+        key = _normalise(name)
+        return key not in self._by_name and len(self._by_other.get(key, [])) > 1
+
+
 def _check_user(user: User) -> None:
     if user.role in UNIT_BOUND_ROLES and user.unit_id is None:
         raise ValidationError({"unit": _("单位联络员和单位负责人必须属于一个单位。")})
