@@ -66,6 +66,7 @@ def denial_message(action: str) -> str:
         "task.report": _("只有已签收的承办单位可以填报进展。"),
         "task.request_closure": _("只有牵头单位可以申请办结。"),
         "task.verify": _("只有督查室人员可以审核办结申请。"),
+        "task.milestone": _("只有督查室人员或已签收的牵头单位可以标记节点完成。"),
     }
     return messages.get(action, _("您没有执行此操作的权限。"))
 
@@ -162,6 +163,17 @@ def can(user, action: str, task: Task) -> bool:
             and mine.acknowledged_at is not None
             and task.state == TaskState.IN_PROGRESS
         )
+    if action == "task.milestone":
+        # 节点完成: the office, or the lead unit once it has signed for the task.
+        if task.state not in OPEN_STATES:
+            return False
+        if role in OFFICE_ROLES:
+            return True
+        return (
+            mine is not None
+            and mine.role == AssignmentRole.LEAD
+            and mine.acknowledged_at is not None
+        )
     raise KeyError(f"unknown action {action!r}")
 
 
@@ -195,6 +207,7 @@ TASK_ACTIONS = (
     "task.acknowledge",
     "task.report",
     "task.request_closure",
+    "task.milestone",
 )
 
 

@@ -336,8 +336,7 @@ def task_update(
 @transaction.atomic
 def milestone_complete(*, actor: User, milestone: Milestone, on: dt.date) -> Milestone:
     task = milestone.task
-    if policy.own_assignment(actor, task) is None:
-        policy.require(actor, "task.edit", task)
+    policy.require(actor, "task.milestone", task)
     if milestone.completed_on is not None:
         raise ValidationError(_("该时间节点已标记完成。"))
     milestone.completed_on = on
