@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from luoshi.lib import clock
@@ -58,8 +59,8 @@ def attachments_validate(files: Sequence[UploadedFile]) -> None:
             continue
         if f.size > limit:
             errors.append(
-                _("附件“%(name)s”超过大小限制（%(mb)d MB）。")
-                % {"name": name, "mb": limit // (1024 * 1024)}
+                _("附件“%(name)s”超过大小限制（%(limit)s）。")
+                % {"name": name, "limit": filesizeformat(limit)}
             )
             continue
         if f.size == 0:
