@@ -75,7 +75,6 @@ class DemoBuilder:
         self.cal = WorkCalendar()
         self.planner = Planner(today=today, cal=self.cal, rng=random.Random(2026))
         self.base = self.planner.after(today - dt.timedelta(days=HISTORY_DAYS), 0)
-        self.year = self.base.year
 
     def build(self) -> None:
         with clock.pinned_today(self.planner.before(self.base, 10)):
@@ -107,21 +106,20 @@ class DemoBuilder:
         _force_fates(goals)
         for goal in goals:
             p.plan_tree(goal, assign_on=self.base, span=WORK_REPORT_SPAN)
-        issued = min(dt.date(self.year, 2, 26), p.before(self.base, 20))
+        year = self.base.year  # the report of the year the story starts in
+        issued = min(dt.date(year, 2, 26), self.base)
         created = p.wd(self.base, -3)
-        holder: dict[str, Source] = {}
 
         def source() -> Source:
-            holder["s"] = self._source(
+            return self._source(
                 SourceKind.WORK_REPORT,
                 issued,
-                title=f"{self.year}年示范市政府工作报告",
+                title=f"{year}年示范市政府工作报告",
                 doc_number="",
                 issuer="示范市人民政府",
-                content=f"《{self.year}年示范市政府工作报告》确定的{len(GOALS)}个方面重点工作，"
+                content=f"《{year}年示范市政府工作报告》确定的{len(GOALS)}个方面重点工作，"
                 "分解为目标任务，明确牵头领导、牵头单位和完成时限。",
             )
-            return holder["s"]
 
         self._create(created, source, goals)
         for goal in goals:
@@ -133,8 +131,10 @@ class DemoBuilder:
             spec.fate = fate
         return specs
 
-    def _fmt(self, data: dict, key: str, n: int) -> str:
-        return data[key].format(year=self.year, year2=self.year + 2, n=n)
+    @staticmethod
+    def _fmt(data: dict, key: str, day: dt.date, n: int = 0) -> str:
+        """A title or document number, in the year of the source's date."""
+        return data[key].format(year=day.year, year2=day.year + 2, n=n)
 
     def _meeting(self) -> None:
         p = self.planner
@@ -151,8 +151,8 @@ class DemoBuilder:
             return self._source(
                 SourceKind.MEETING,
                 held,
-                title=self._fmt(MEETING, "title", n),
-                doc_number=self._fmt(MEETING, "doc_number", n),
+                title=self._fmt(MEETING, "title", held, n),
+                doc_number=self._fmt(MEETING, "doc_number", held, n),
                 issuer=MEETING["issuer"],
                 content=MEETING["content"],
             )
@@ -176,7 +176,7 @@ class DemoBuilder:
                 SourceKind.INSTRUCTION,
                 given,
                 title=INSTRUCTION["title"],
-                doc_number=self._fmt(INSTRUCTION, "doc_number", 37),
+                doc_number=self._fmt(INSTRUCTION, "doc_number", given, 37),
                 issuer=INSTRUCTION["issuer"],
                 content=INSTRUCTION["content"],
             )
@@ -204,8 +204,8 @@ class DemoBuilder:
             holder["s"] = self._source(
                 SourceKind.DOCUMENT,
                 issued,
-                title=self._fmt(data, "title", 0),
-                doc_number=self._fmt(data, "doc_number", 0),
+                title=self._fmt(data, "title", issued),
+                doc_number=self._fmt(data, "doc_number", issued),
                 issuer=data["issuer"],
                 content=data["content"],
             )
