@@ -218,7 +218,7 @@ class Planner:
         if fate == "lagging":
             return self.after(T, rng.randint(30, 70))
         if fate in ("awaiting", "fresh"):
-            return self.after(A, rng.randint(10, 30))
+            return self.after(A, rng.randint(30, 60))
         return self.before(A, -rng.randint(*span))
 
     def _closure_steps(self, s: Schedule, request: dt.date, *, allow_return: bool) -> dt.date:
@@ -255,8 +255,9 @@ class Planner:
             if day == late_day or lead_ack is None:
                 continue
             done = max(self.before(day, self.rng.randint(0, 4)), lead_ack)
-            if spec.fate in CLOSING and day > stop:
-                done = stop
+            request = s.first("request")
+            if request is not None and day > request:
+                done = request  # all time nodes are met by the time closure is requested
             if done <= min(stop, self.today):
                 s.milestones_done.append((i, done))
 
