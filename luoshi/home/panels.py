@@ -84,10 +84,7 @@ def unit_home(user, today: dt.date) -> dict:
     }
 
 
-def supervisor_home(user, today: dt.date) -> dict:
-    """督查室: lights by unit and by source, what is late or nearly so, what awaits review."""
-    cal = WorkCalendar()
-    visible = policy.visible_tasks(user)
+def _units_with_links(user) -> list[dict]:
     units = queries.lights_by_lead_unit(user)
     for row in units:
         row["urls"] = {
@@ -95,6 +92,14 @@ def supervisor_home(user, today: dt.date) -> dict:
             for light in ("red", "yellow", "green", "blue")
         }
         row["url"] = ledger_url(unit=row["unit_id"], unit_role="lead")
+    return units
+
+
+def supervisor_home(user, today: dt.date) -> dict:
+    """督查室: lights by unit and by source, what is late or nearly so, what awaits review."""
+    cal = WorkCalendar()
+    visible = policy.visible_tasks(user)
+    units = _units_with_links(user)
     source_counts = queries.lights_by_source(user)
     sources = list(
         policy.visible_sources(user)
@@ -134,6 +139,7 @@ def leader_home(user, today: dt.date) -> dict:
         "portfolio_more": portfolio_more,
         "portfolio_cards": _light_cards(queries.light_counts(mine), leader=user.pk),
         "portfolio_url": ledger_url(leader=user.pk, sort="light"),
+        "lagging_units": [u for u in _units_with_links(user) if u["red"] or u["yellow"]][:10],
         **_deadline_lists(visible, today, cal),
     }
 

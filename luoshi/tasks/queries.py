@@ -396,7 +396,10 @@ def task_page(user, task: Task, *, today: dt.date) -> dict:
     ).prefetch_related("attachments")
     return {
         "ancestors": ancestors,
-        "parts": list(task.assignments.select_related("unit", "acknowledged_by")),
+        "parts": sorted(
+            task.assignments.select_related("unit", "acknowledged_by"),
+            key=lambda part: (part.role != AssignmentRole.LEAD, part.pk),
+        ),
         "milestones": milestones,
         "indicators": list(task.indicators.all()),
         "subtree": subtree,

@@ -160,3 +160,10 @@ def test_nav_follows_role(client, world, today, username, shown, hidden):
         assert label in nav
     for label in hidden:
         assert label not in nav
+
+
+def test_leader_sees_units_with_most_red_and_yellow(client, world, today):
+    response = _home(client, world.leader)
+    rows = response.context["lagging_units"]
+    assert rows and all(r["red"] or r["yellow"] for r in rows)
+    assert [r["red"] for r in rows] == sorted((r["red"] for r in rows), reverse=True)

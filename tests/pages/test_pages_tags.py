@@ -78,3 +78,15 @@ def test_indicator_percent_from_baseline():
     assert indicator_percent(ind(100, 60, 80)) == 50  # a reduction target
     assert indicator_percent(ind(0, 10, None)) == 0
     assert indicator_percent(ind(0, 10, 30)) == 100
+
+
+def test_reason_light_and_cycle_text():
+    from luoshi.tasks.models import Task
+    from luoshi.tasks.templatetags.luoshi_tags import cycle_text, reason_light
+
+    assert reason_light({"code": "reports_missed", "count": 2}) == "red"
+    assert reason_light({"code": "children", "light": "red"}) == "red"
+    assert reason_light({"code": "children", "light": "yellow"}) == "yellow"
+    assert reason_light({"code": "lagging", "points": 40}) == "yellow"
+    assert cycle_text(Task(report_cycle="monthly_day", report_day=5)) == "每月 5 日前"
+    assert cycle_text(Task(report_cycle="quarterly")) == "每季度"

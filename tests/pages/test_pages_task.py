@@ -31,7 +31,8 @@ def test_units_with_signature_and_own_progress(client, world, today):
     parts = {p.unit_id: p for p in response.context["parts"]}
     assert parts[world.a.pk].progress == 40 and parts[world.b.pk].progress == 30
     html = response.content.decode()
-    assert "已签收" in html and "牵头单位" in html and "配合单位" in html
+    assert "2026-02-03 签收" in html and "牵头单位" in html and "配合单位" in html
+    assert [p.role for p in response.context["parts"]] == ["lead", "co"]
     html = _page(client, world.sup, world.co_wait).content.decode()
     assert "待签收" in html  # A has not signed its part
 
@@ -98,3 +99,29 @@ def test_task_page_queries_bounded(client, world, today):
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("tasks:detail", args=[world.big.pk]))
     assert len(queries) <= 30
+
+
+def test_report_attachments_link_to_the_guarded_download(client, world, today, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from luoshi.reports.services import report_submit
+
+    settings.MEDIA_ROOT = tmp_path
+    evidence = SimpleUploadedFile("现场照片说明.pdf", b"%PDF-1.4 evidence", "application/pdf")
+    report = report_submit(
+        actor=world.liaison_a,
+        task=world.late,
+        progress_text="已完成改造方案。",
+        percent=50,
+        files=[evidence],
+    )
+    attachment = report.attachments.get()
+    html = _page(client, world.liaison_a, world.late).content.decode()
+    assert reverse("reports:attachment", args=[attachment.pk]) in html
+    assert "现场照片说明.pdf" in html
+
+
+def test_reasons_coloured_by_the_light_they_raise(client, world, today):
+    html = _page(client, world.sup, world.late).content.decode()
+    assert '<li class="tag tag-red">已逾期 3 个工作日</li>' in html
+    assert '<li class="tag tag-yellow">上一反馈周期未填报</li>' in html

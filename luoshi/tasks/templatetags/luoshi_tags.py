@@ -53,6 +53,21 @@ def reason_text(reason) -> str:
     return describe_reason(reason)
 
 
+RED_REASONS = {"overdue", "milestone_overdue", "reports_missed"}
+
+
+@register.filter
+def reason_light(reason) -> str:
+    """Which light a reason raises on its own: "red" or "yellow" (for colouring it)."""
+    if not isinstance(reason, dict):
+        return "yellow"
+    if reason.get("code") in RED_REASONS:
+        return "red"
+    if reason.get("code") == "children" and reason.get("light") == "red":
+        return "red"
+    return "yellow"
+
+
 @register.simple_tag
 def progress_bar(percent, light: str = "") -> str:
     try:
@@ -174,3 +189,11 @@ def get_item(mapping, key):
 @register.filter
 def split_words(value: str) -> list[str]:
     return str(value).split()
+
+
+@register.filter
+def cycle_text(task) -> str:
+    """反馈周期 in words: 每月, 每季度… and 每月 5 日前 for a set day."""
+    if task.report_cycle == "monthly_day" and task.report_day:
+        return _("每月 %(day)d 日前") % {"day": task.report_day}
+    return str(task.get_report_cycle_display())

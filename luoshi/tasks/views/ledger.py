@@ -54,13 +54,15 @@ def task_list(request):
     choices = queries.ledger_choices(request.user)
     form = LedgerFilterForm(request.GET, user=request.user, choices=choices)
     ledger_filter = form.to_filter()
-    tasks = queries.ledger_tasks(request.user, ledger_filter, today=clock.today())
+    today = clock.today()
+    tasks = queries.ledger_tasks(request.user, ledger_filter, today=today)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
         "columns": _columns(ledger_filter.sort),
         "sort": ledger_filter.sort,
+        "today": today,
     }
     template = "tasks/_ledger_table.html" if wants_fragment(request) else "tasks/ledger.html"
     response = render(request, template, context)

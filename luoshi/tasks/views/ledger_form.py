@@ -100,6 +100,14 @@ class LedgerFilterForm(forms.Form):
             sort=data.get("sort", "code"),
         )
 
+    EXTRA = ("unit", "unit_role", "source", "category", "priority", "leader", "due_from", "due_to")
+
+    @property
+    def extra_active(self) -> bool:
+        """Is a filter set that narrow screens fold away under 更多筛选?"""
+        data = getattr(self, "cleaned_data", {})
+        return any(data.get(name) not in (None, "") for name in self.EXTRA)
+
     @property
     def active_count(self) -> int:
         """How many filters are set (sort aside), to show "已筛选 N 项"."""
