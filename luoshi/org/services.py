@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from django.contrib.auth.password_validation import validate_password
@@ -138,6 +139,20 @@ class UnitNameIndex:
     def ambiguous(self, name: str) -> bool:
         key = _normalise(name)
         return key not in self._by_name and len(self._by_other.get(key, [])) > 1
+
+    def suggest(self, name: str, n: int = 3) -> list[Unit]:
+        """Units whose name, short name or alias is close to `name` (for "did you mean")."""
+        key = _normalise(name)
+        if not key:
+            return []
+        names = {k: [u] for k, u in self._by_name.items()} | self._by_other
+        close = difflib.get_close_matches(key, names, n=n * 2, cutoff=0.75)
+        found: list[Unit] = []
+        for match in close:
+            for unit in names[match]:
+                if unit not in found:
+                    found.append(unit)
+        return found[:n]
 
 
 def _check_user(user: User) -> None:
