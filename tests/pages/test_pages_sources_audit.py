@@ -92,3 +92,17 @@ def test_audit_log_verifies_the_chain(client, world):
     AuditEvent.objects.filter(pk=AuditEvent.objects.order_by("id").first().pk).update(ip="6.6.6.6")
     html = client.get(reverse("audit:log"), {"verify": "1"}).content.decode()
     assert "校验未通过" in html
+
+
+def test_source_detail_offers_adding_a_task_to_the_office_only(client, world, today):
+    add_url = reverse("tasks:task_create", kwargs={"source_pk": world.source.pk})
+    client.force_login(world.sup)
+    assert (
+        add_url
+        in client.get(reverse("tasks:source_detail", args=[world.source.pk])).content.decode()
+    )
+    client.force_login(world.leader)
+    assert (
+        add_url
+        not in client.get(reverse("tasks:source_detail", args=[world.source.pk])).content.decode()
+    )
