@@ -187,7 +187,7 @@ class Planner:
             spec.due = self.after(terminal, rng.randint(0, 80))
             stop = request
         elif fate == "closed_late":
-            request = self.wd(spec.due, rng.randint(3, 12))
+            request = min(self.wd(spec.due, rng.randint(3, 12)), self.wd(T, -2))
             terminal = self._closure_steps(s, request, allow_return=rng.random() < 0.5)
             stop = request
         elif fate == "pending":

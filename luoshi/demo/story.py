@@ -107,6 +107,8 @@ class Story:
         for day, code, percent in s.reports:
             self.at(day, REPORT, lambda spec=spec, c=code, p=percent: self._report(spec, c, p))
         for day, step in s.steps:
+            if day > self.today:
+                break  # the rest of the task's closure or halt has not happened yet
             order = {"request": REQUEST, "return": DECIDE, "verify": DECIDE}.get(step, HALT)
             self.at(day, order, lambda spec=spec, step=step: self._step(spec, step))
 
