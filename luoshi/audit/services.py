@@ -1,7 +1,10 @@
 """The audit log: every business change calls `audit_log` inside its own transaction.
 
-Rows are hash-chained with SHA-256. Writers serialise on the chain's tail (SQLite: the
-IMMEDIATE transaction; PostgreSQL: a row lock on the last event), so the chain never forks.
+Rows are hash-chained with SHA-256. Writers serialise on the chain's tail, so the chain never
+forks: on SQLite the IMMEDIATE transaction already holds the database's write lock; on
+PostgreSQL a transaction-scoped advisory lock does it. (A row lock on the last event is not
+enough there: a waiting `SELECT … ORDER BY id DESC LIMIT 1 FOR UPDATE` wakes up holding the row
+it first found, not the one inserted meanwhile, and two events would share a predecessor.)
 """
 
 from __future__ import annotations
@@ -10,11 +13,14 @@ import hashlib
 import json
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from luoshi.audit.models import AuditEvent
 from luoshi.lib.request_context import client_ip
+
+# Arbitrary constant naming the audit chain's advisory lock on PostgreSQL.
+CHAIN_LOCK_KEY = 0x4C55_4F53  # "LUOS"
 
 SENSITIVE_KEYS = {"password", "token", "secret", "phone", "id_number"}
 
@@ -41,6 +47,12 @@ def _chain_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
 def audit_log(
     *,
     actor: Any,
@@ -50,7 +62,8 @@ def audit_log(
 ) -> AuditEvent:
     """Record one audit event. `action` is namespaced, e.g. "task.assign"."""
     with transaction.atomic():
-        last = AuditEvent.objects.select_for_update().order_by("-id").only("hash").first()
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-id").only("hash").first()
         prev_hash = last.hash if last else ""
         event = AuditEvent(
             at=timezone.now(),
