@@ -3,8 +3,8 @@
 Environment variables:
   DATABASE_URL        postgres://user@host/db switches to PostgreSQL (default: SQLite in ./var)
   LUOSHI_DATA_DIR     where the SQLite file and uploads live (default: ./var)
-  SECRET_KEY          required when DEBUG is off
-  DEBUG               "1" for development (default on for `make run`, off otherwise)
+  SECRET_KEY          signing key (default: a random key kept in $LUOSHI_DATA_DIR/secret_key)
+  DEBUG               "1" for development tracebacks (default off, also under `make run`)
   ALLOWED_HOSTS       comma separated
 """
 
@@ -17,7 +17,6 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("LUOSHI_DATA_DIR", BASE_DIR.parent / "var"))
 
 DEBUG = os.environ.get("DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -72,9 +71,27 @@ TEMPLATES = [
     },
 ]
 
-# --- database -----------------------------------------------------------------------------
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 (DATA_DIR / "static").mkdir(exist_ok=True)
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated on first start and kept on disk
+    (readable by the owner only), so sessions survive restarts and no key is in the code."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+# --- database -----------------------------------------------------------------------------
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
