@@ -82,3 +82,24 @@ def test_concurrent_read_then_write_transactions_all_commit():
 
     assert errors == []
     assert CalendarDay.objects.count() == WRITERS * EVENTS_EACH
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_task_creation_under_one_source_draws_distinct_codes():
+    from luoshi.org.models import Role, User
+    from luoshi.tasks.models import Task
+    from luoshi.tasks.services.editing import task_create
+    from luoshi.tasks.services.sources import source_create
+
+    office = User.objects.create_user("office", password="x-Secret-1", role=Role.SUPERVISOR)
+    source = source_create(actor=office, kind="work_report", title="政府工作报告")
+
+    def write(n: int) -> None:
+        for i in range(5):
+            task_create(actor=office, source=source, title=f"任务 {n}-{i}", ongoing=True)
+
+    errors = _run_writers(write)
+
+    assert errors == []
+    codes = list(Task.objects.values_list("code", flat=True))
+    assert len(codes) == WRITERS * 5 == len(set(codes))
