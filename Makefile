@@ -1,0 +1,79 @@
+# Luoshi (落实). Quick start: `make run` (serve the demo) and `make test` (the whole suite).
+# Everything installs into ./.venv; data lives in ./var (or $LUOSHI_DATA_DIR).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/luoshi
+
+.PHONY: run serve install install-test migrate demo test test-pg test-fast lint format \
+        bench messages check clean
+
+# --- installation (re-run only when pyproject.toml changes) ---------------------------------
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+	  { echo "Luoshi needs Python 3.11 (found: $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# --- running ----------------------------------------------------------------------------------
+migrate: install
+	$(BIN)/luoshi migrate --noinput
+
+demo: migrate
+	$(BIN)/luoshi demo
+
+run: demo
+	$(BIN)/luoshi collectstatic --noinput --verbosity 0
+	@echo "Luoshi is at http://$(HOST):$(PORT)/  (demo accounts: see README; Ctrl-C stops)"
+	$(BIN)/luoshi runserver $(HOST):$(PORT)
+
+# --- tests ------------------------------------------------------------------------------------
+# Browser tests drive Debian's Chromium (/usr/bin/chromium). Without it they are skipped here,
+# loudly; .ci/run installs it, so in CI they always run.
+test: install-test
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "*** /usr/bin/chromium not found: browser tests will be skipped (apt install chromium)"; \
+	fi
+	LUOSHI_ALLOW_NO_BROWSER=$$([ -x /usr/bin/chromium ] && echo 0 || echo 1) \
+	  $(BIN)/pytest $(PYTEST_ARGS)
+
+test-pg: install-test
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install-test
+	$(BIN)/pytest -m "not browser" -x -q $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check luoshi tests bench
+	$(BIN)/ruff format --check luoshi tests bench
+	$(BIN)/luoshi makemigrations --check --dry-run
+
+format: install-test
+	$(BIN)/ruff check --fix luoshi tests bench
+	$(BIN)/ruff format luoshi tests bench
+
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+messages: install
+	cd luoshi && ../$(BIN)/django-admin makemessages -l en --ignore='static/vendor/*' \
+	  --settings=luoshi.settings && ../$(BIN)/django-admin compilemessages --settings=luoshi.settings
+
+check: lint test
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache test-results bench-results *.egg-info

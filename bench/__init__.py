@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): timings kept in the repository, never in unit tests."""
