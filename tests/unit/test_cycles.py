@@ -161,6 +161,7 @@ ASSIGNED = D(2026, 1, 5)
         (D(2026, 4, 15), D(2026, 2, 10), 1),  # February reported, March missed
         (D(2026, 4, 15), D(2026, 2, 28), 1),  # a report in February covers February only
         (D(2026, 4, 15), D(2026, 3, 31), 0),  # March reported on its deadline
+        (D(2026, 4, 15), D(2026, 3, 1), 0),  # …or on its first day
         (D(2026, 4, 15), D(2026, 4, 10), 0),  # a late report catches the unit up
         (D(2026, 3, 31), D(2026, 1, 20), 1),  # on March's deadline only February is missed
         (D(2026, 4, 1), D(2026, 1, 20), 2),  # the day after, March too
