@@ -12,8 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from luoshi.lib import clock
+from luoshi.lib.i18n import join_list
 from luoshi.reports.models import Attachment
 
 # The first bytes each allowed type must start with. Plain-text types have no signature.
@@ -47,14 +49,17 @@ def attachments_validate(files: Sequence[UploadedFile]) -> None:
     limit = conf["ATTACHMENT_MAX_BYTES"]
     errors: list[str] = []
     if len(files) > MAX_FILES:
-        errors.append(_("一次最多上传 %(n)d 个附件。") % {"n": MAX_FILES})
+        errors.append(
+            ngettext("一次最多上传 %(n)d 个附件。", "一次最多上传 %(n)d 个附件。", MAX_FILES)
+            % {"n": MAX_FILES}
+        )
     for f in files:
         name = f.name or ""
         ext = _extension(name)
         if ext not in allowed:
             errors.append(
                 _("附件“%(name)s”的类型不允许上传，允许的类型：%(types)s。")
-                % {"name": name, "types": "、".join(sorted(allowed))}
+                % {"name": name, "types": join_list(sorted(allowed))}
             )
             continue
         if f.size > limit:

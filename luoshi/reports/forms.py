@@ -8,17 +8,23 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from luoshi.lib.i18n import join_list
 from luoshi.reports.attachments import MAX_FILES, attachments_validate
 from luoshi.tasks.models import Indicator
 
 
 def attachments_help() -> str:
     conf = settings.LUOSHI
-    return _("可选多个文件（最多 %(n)d 个），每个不超过 %(size)s；类型：%(types)s") % {
+    return ngettext(
+        "可选多个文件（最多 %(n)d 个），每个不超过 %(size)s；类型：%(types)s",
+        "可选多个文件（最多 %(n)d 个），每个不超过 %(size)s；类型：%(types)s",
+        MAX_FILES,
+    ) % {
         "n": MAX_FILES,
         "size": filesizeformat(conf["ATTACHMENT_MAX_BYTES"]),
-        "types": "、".join(conf["ATTACHMENT_EXTENSIONS"]),
+        "types": join_list(conf["ATTACHMENT_EXTENSIONS"]),
     }
 
 
@@ -88,9 +94,14 @@ class ReportForm(WithAttachments, forms.Form):
         self.indicator_names = []
         for indicator in indicators:
             name = f"indicator_{indicator.pk}"
-            measure = f"（{indicator.measure_unit}）" if indicator.measure_unit else ""
+            label = indicator.name
+            if indicator.measure_unit:
+                label = _("%(name)s（%(detail)s）") % {
+                    "name": indicator.name,
+                    "detail": indicator.measure_unit,
+                }
             self.fields[name] = forms.DecimalField(
-                label=f"{indicator.name}{measure}",
+                label=label,
                 required=False,
                 max_digits=16,
                 decimal_places=2,

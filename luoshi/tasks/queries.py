@@ -20,6 +20,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -266,10 +267,15 @@ def awaiting_ack(user) -> QuerySet[TaskUnit]:
 
 
 def returned_to_unit(user) -> QuerySet[Task]:
-    """被退回: tasks led by the user's unit whose closure request came back."""
+    """被退回: tasks led by the user's unit whose closure request came back, each with the
+    office's reason (`return_reason`), which is what the unit has to act on."""
+    reason = ClosureRequest.objects.filter(
+        task=OuterRef("pk"), decision=ClosureDecision.RETURNED
+    ).order_by("-decided_at", "-id")
     return (
         policy.visible_tasks(user)
         .filter(state=TaskState.IN_PROGRESS, returned_at__isnull=False, lead_unit_id=user.unit_id)
+        .annotate(return_reason=Subquery(reason.values("comment")[:1]))
         .order_by("-returned_at")
     )
 

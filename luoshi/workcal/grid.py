@@ -7,12 +7,22 @@ import datetime as dt
 from dataclasses import dataclass
 
 import chinese_calendar
+from django.utils.translation import gettext_lazy
 
 from luoshi.workcal.models import CalendarDay
 from luoshi.workcal.services import WorkCalendar, package_holiday_name
 
-# The package names holidays in English; it also knows their Chinese names.
-HOLIDAY_NAMES = {h.value: h.chinese for h in chinese_calendar.Holiday}
+# The package names holidays in English; it also knows their Chinese names. The usual ones
+# are marked here so that the page shows them in the reader's language.
+HOLIDAY_NAMES = {h.value: h.chinese for h in chinese_calendar.Holiday} | {
+    "New Year's Day": gettext_lazy("元旦"),
+    "Spring Festival": gettext_lazy("春节"),
+    "Tomb-sweeping Day": gettext_lazy("清明"),
+    "Labour Day": gettext_lazy("劳动节"),
+    "Dragon Boat Festival": gettext_lazy("端午"),
+    "National Day": gettext_lazy("国庆节"),
+    "Mid-autumn Festival": gettext_lazy("中秋"),
+}
 
 
 @dataclass
@@ -81,7 +91,7 @@ def year_grid(year: int, *, today: dt.date) -> list[Month]:
                         date=date,
                         in_month=True,
                         working=working,
-                        holiday=HOLIDAY_NAMES.get(name, name) if name else "",
+                        holiday=str(HOLIDAY_NAMES.get(name, name)) if name else "",
                         makeup=working and date.weekday() >= 5,
                         override=overrides.get(date),
                         today=date == today,

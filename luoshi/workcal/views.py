@@ -13,7 +13,7 @@ from luoshi.access.views import rule
 from luoshi.lib import clock
 from luoshi.workcal.forms import FIRST_YEAR, LAST_YEAR, CalendarClearForm, CalendarDayForm
 from luoshi.workcal.grid import package_knows, year_grid
-from luoshi.workcal.models import CalendarDay
+from luoshi.workcal.models import CalendarDay, DayKind
 from luoshi.workcal.services import calendar_day_clear, calendar_day_set
 
 
@@ -74,10 +74,11 @@ def day_set(request):
             kind=form.cleaned_data["kind"],
             note=form.cleaned_data["note"].strip(),
         )
-        kind = entry.get_kind_display()
-        messages.success(
-            request, _("%(date)s 已设为%(kind)s。") % {"date": day.isoformat(), "kind": kind}
-        )
+        if entry.kind == DayKind.WORKDAY:
+            done = _("%(date)s 已设为工作日。")
+        else:
+            done = _("%(date)s 已设为休息日。")
+        messages.success(request, done % {"date": day.isoformat()})
         return _back(day.year, day)
     year = _year(request.POST.get("year"), clock.today().year)
     return _page(request, year, form)

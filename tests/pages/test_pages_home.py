@@ -48,6 +48,7 @@ def test_liaison_sees_reports_due_and_returned(client, world, today):
     assert "漏报" in due
     returned = _section(html, "todo-returned")
     assert world.returned.title in returned
+    assert "退回理由：佐证材料不足，请补充。" in returned  # what the unit must fix
     assert world.pending.title not in returned
 
 

@@ -11,7 +11,8 @@
     box.className = "unit-filter";
     var input = document.createElement("input");
     input.type = "search";
-    input.placeholder = select.getAttribute("data-filter-placeholder") || "筛选单位名称";
+    // The words come from the page (data-* attributes rendered in the user's language).
+    input.placeholder = select.getAttribute("data-filter-placeholder") || "";
     input.setAttribute("aria-label", input.placeholder);
     var picked = document.createElement("span");
     picked.className = "unit-picked";
@@ -21,7 +22,9 @@
     function count() {
       var names = Array.prototype.filter.call(select.options, function (o) { return o.selected; })
         .map(function (o) { return o.text; });
-      picked.textContent = names.length ? "已选 " + names.length + "：" + names.slice(0, 4).join("、") + (names.length > 4 ? "…" : "") : "";
+      var shown = names.slice(0, 4).join(select.getAttribute("data-separator") || ", ") + (names.length > 4 ? "…" : "");
+      var text = select.getAttribute("data-picked") || "%(n)s: %(names)s";
+      picked.textContent = names.length ? text.replace("%(n)s", String(names.length)).replace("%(names)s", function () { return shown; }) : "";
     }
     input.addEventListener("input", function () {
       var q = input.value.trim();

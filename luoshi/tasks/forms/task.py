@@ -19,7 +19,9 @@ from luoshi.tasks.models import AssignmentRole, Priority, ReportCycle, Source, T
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         extra = obj.title or (obj.unit.display_name if obj.unit_id else "")
-        return f"{obj.display_name}（{extra}）" if extra else obj.display_name
+        if not extra:
+            return obj.display_name
+        return _("%(name)s（%(detail)s）") % {"name": obj.display_name, "detail": extra}
 
 
 def leaders() -> Any:

@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from luoshi.lib.i18n import join_list
 from luoshi.org.models import Unit, UnitKind
 from luoshi.org.services import UnitNameIndex
 
@@ -40,7 +41,7 @@ def resolve_unit_name(index: UnitNameIndex, name: str, label: str) -> Unit:
     if close:
         raise ValidationError(
             _("%(label)s“%(name)s”不存在。您要填的是不是：%(close)s？")
-            % {"label": label, "name": name, "close": "、".join(u.name for u in close)}
+            % {"label": label, "name": name, "close": join_list(u.name for u in close)}
         )
     raise ValidationError(
         _("%(label)s“%(name)s”不存在，请从列表中选择或填写单位全称、简称。")
@@ -100,7 +101,16 @@ class UnitMultipleField(forms.MultipleChoiceField):
         kwargs.setdefault("required", False)
         super().__init__(choices=grouped_unit_choices(units), **kwargs)
         self.units = {str(u.pk): u for u in units}
-        self.widget.attrs.update({"size": 10, "data-unit-filter": ""})
+        # forms.js builds the filter box from these words, so they come in the page's language.
+        self.widget.attrs.update(
+            {
+                "size": 10,
+                "data-unit-filter": "",
+                "data-filter-placeholder": gettext_lazy("筛选单位名称"),
+                "data-picked": gettext_lazy("已选 %(n)s：%(names)s"),
+                "data-separator": pgettext_lazy("list separator", "、"),
+            }
+        )
 
     def valid_value(self, value) -> bool:
         return str(value) in self.units

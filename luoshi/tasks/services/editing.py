@@ -268,7 +268,7 @@ def tasks_create_children(*, actor: User, parent: Task, rows: Iterable[dict]) ->
         task=parent,
         kind=EventKind.UPDATED,
         actor=actor,
-        message=_("分解出 %(n)d 项子任务") % {"n": len(created)},
+        # No message: the history shows the words in the reader's language (event_text).
         data={"children": [t.code for t in created]},
     )
     if parent.state != TaskState.DRAFT:

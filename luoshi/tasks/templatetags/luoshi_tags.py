@@ -6,7 +6,9 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from luoshi.lib.i18n import join_clauses, join_list
 from luoshi.tasks.lights import describe_reason
 from luoshi.tasks.models import Light, TaskState
 
@@ -118,6 +120,22 @@ def _field_label(name: str) -> str:
         return name
 
 
+def _field_value(name: str, value) -> str:
+    """A changed field's stored value in words: a choice by its label, a flag as 是/否."""
+    from luoshi.tasks.models import Task
+
+    value = str(value or "")
+    try:
+        field = Task._meta.get_field(name)
+    except Exception:
+        return value
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.get_internal_type() == "BooleanField" and value in ("True", "False"):
+        return _("是") if value == "True" else _("否")
+    return value
+
+
 def _light_name(value) -> str:
     try:
         return str(Light(value or "").label)
@@ -138,14 +156,16 @@ def event_text(event) -> str:
         )
         reasons = [describe_reason(r) for r in data.get("reasons", []) if isinstance(r, dict)]
         if reasons:
-            parts.append("；".join(reasons))
+            parts.append(join_clauses(reasons))
     elif kind == "assigned" and data.get("units"):
-        parts.append(_("交办给：%(units)s") % {"units": "、".join(data["units"])})
+        parts.append(_("交办给：%(units)s") % {"units": join_list(data["units"])})
     elif kind == "reported" and "percent" in data:
         parts.append(_("完成进度 %(p)s%%") % {"p": data["percent"]})
     elif kind == "acknowledged" and data.get("role"):
-        role = _("牵头单位") if data["role"] == "lead" else _("配合单位")
-        parts.append(_("以%(role)s身份签收") % {"role": role})
+        if data["role"] == "lead":
+            parts.append(_("以牵头单位身份签收"))
+        else:
+            parts.append(_("以配合单位身份签收"))
     elif kind == "closed" and data.get("late"):
         parts.append(_("逾期办结"))
     elif kind == "resumed" and data.get("state"):
@@ -155,13 +175,27 @@ def event_text(event) -> str:
             old, new = [*change, "", ""][:2] if isinstance(change, list) else ("", change)
             parts.append(
                 _("%(field)s：%(old)s → %(new)s")
-                % {"field": _field_label(field), "old": old or "—", "new": new or "—"}
+                % {
+                    "field": _field_label(field),
+                    "old": _field_value(field, old) or "—",
+                    "new": _field_value(field, new) or "—",
+                }
             )
     elif kind == "updated" and data.get("children"):
-        parts.append("、".join(str(c) for c in data["children"]))
+        codes = [str(c) for c in data["children"]]
+        parts.append(
+            ngettext(
+                "分解出 %(n)d 项子任务：%(codes)s",
+                "分解出 %(n)d 项子任务：%(codes)s",
+                len(codes),
+            )
+            % {"n": len(codes), "codes": join_list(codes)}
+        )
+        # Decompositions recorded before the words moved here stored them as the message.
+        return join_clauses(parts)
     if event.message:
         parts.insert(0, event.message)
-    return "；".join(parts)
+    return join_clauses(parts)
 
 
 def _state_name(value) -> str:

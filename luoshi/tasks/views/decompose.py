@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from luoshi.access import policy
@@ -48,7 +49,11 @@ def decompose(request, pk: int):
             if pasted:
                 grid.rows = merge_paste(grid.rows, pasted)
                 paste_text = ""
-                notice = _("已填入 %(n)d 行，请核对后保存。") % {"n": len(pasted)}
+                notice = ngettext(
+                    "已填入 %(n)d 行，请核对后保存。",
+                    "已填入 %(n)d 行，请核对后保存。",
+                    len(pasted),
+                ) % {"n": len(pasted)}
             else:
                 grid.errors.append(_("粘贴区没有内容。请从 Excel 中复制若干行后粘贴。"))
         elif grid.is_valid():
@@ -61,7 +66,12 @@ def decompose(request, pk: int):
             else:
                 messages.success(
                     request,
-                    _("已分解出 %(n)d 项子任务（起草），请核对后交办。") % {"n": len(created)},
+                    ngettext(
+                        "已分解出 %(n)d 项子任务（起草），请核对后交办。",
+                        "已分解出 %(n)d 项子任务（起草），请核对后交办。",
+                        len(created),
+                    )
+                    % {"n": len(created)},
                 )
                 return redirect("tasks:detail", pk=parent.pk)
     grid.fill_defaults()

@@ -12,13 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from luoshi.access import policy
 from luoshi.access.views import object_rule
 from luoshi.lib import clock
 from luoshi.lib.forms import add_service_errors
+from luoshi.lib.i18n import join_list
 from luoshi.tasks.forms.loop import ClosureRequestForm, ReasonForm, VerifyForm
 from luoshi.tasks.models import AssignmentRole, ClosureDecision, Milestone, Task, TaskState
 from luoshi.tasks.services import editing, lifecycle
@@ -53,7 +54,12 @@ def assign(request, pk: int):
             return action_done(
                 request,
                 task,
-                _("已交办 %(n)d 项任务，等待签收。") % {"n": len(assigned)},
+                ngettext(
+                    "已交办 %(n)d 项任务，等待签收。",
+                    "已交办 %(n)d 项任务，等待签收。",
+                    len(assigned),
+                )
+                % {"n": len(assigned)},
             )
     drafts = list(
         policy.visible_tasks(request.user)
@@ -64,7 +70,7 @@ def assign(request, pk: int):
     )
     for draft in drafts:
         draft.rel_depth = draft.depth - task.depth
-        draft.co_names = "、".join(
+        draft.co_names = join_list(
             a.unit.display_name for a in draft.assignments.all() if a.role == AssignmentRole.CO
         )
     return render(
@@ -183,24 +189,23 @@ REASON_ACTIONS = {
         "task.suspend",
         lifecycle.task_suspend,
         gettext_lazy("暂缓"),
+        gettext_lazy("暂缓理由"),
         gettext_lazy("任务已暂缓，暂停亮灯和催办。"),
     ),
     "cancel": (
         "task.cancel",
         lifecycle.task_cancel,
         gettext_lazy("撤销"),
+        gettext_lazy("撤销理由"),
         gettext_lazy("任务已撤销。"),
     ),
 }
 
 
 def _reason_action(request, pk: int, which: str):
-    action, service, verb, done = REASON_ACTIONS[which]
+    action, service, verb, label, done = REASON_ACTIONS[which]
     task = _task(request, pk, action)
-    form = ReasonForm(
-        request.POST if request.method == "POST" else None,
-        label=_("%(verb)s理由") % {"verb": verb},
-    )
+    form = ReasonForm(request.POST if request.method == "POST" else None, label=label)
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -7,6 +7,7 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from luoshi.lib import clock
 from luoshi.tasks.models import Light
@@ -52,11 +53,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("%(day)s 是休息日；亮灯与日期有关，仍已按该日重新计算。") % {"day": day}
             )
-        lights = "，".join(f"{light.label} {summary.get(light.value, 0)}" for light in LIGHT_ORDER)
+        lights = pgettext("count separator", "，").join(
+            f"{light.label} {summary.get(light.value, 0)}" for light in LIGHT_ORDER
+        )
         self.stdout.write(
-            _(
+            ngettext(
                 "%(day)s 例行工作完成：共 %(tasks)d 项任务，亮灯或进度变化 %(changed)d 项；"
-                "%(lights)s，无灯 %(none)d。"
+                "%(lights)s，无灯 %(none)d。",
+                "%(day)s 例行工作完成：共 %(tasks)d 项任务，亮灯或进度变化 %(changed)d 项；"
+                "%(lights)s，无灯 %(none)d。",
+                summary.get("tasks", 0),
             )
             % {
                 "day": day,
