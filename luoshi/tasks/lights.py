@@ -118,18 +118,29 @@ def describe_reason(reason: dict) -> str:
     if code == "milestone_overdue":
         return _("时间节点 %(date)s 已过未完成") % {"date": reason.get("date")}
     if code == "reports_missed":
-        return _("连续 %(count)d 个反馈周期未填报") % {"count": reason.get("count", 2)}
+        count = reason.get("count", 2)
+        return ngettext(
+            "连续 %(count)d 个反馈周期未填报", "连续 %(count)d 个反馈周期未填报", count
+        ) % {"count": count}
     if code == "report_missed":
         return _("上一反馈周期未填报")
     if code == "due_soon":
         days = reason.get("days", 0)
         if days == 0:
             return _("今日到期")
-        return _("%(days)d 个工作日内到期") % {"days": days}
+        return ngettext("%(days)d 个工作日内到期", "%(days)d 个工作日内到期", days) % {"days": days}
     if code == "lagging":
-        return _("进度滞后于时间 %(points)d 个百分点") % {"points": reason.get("points", 0)}
+        points = reason.get("points", 0)
+        return ngettext(
+            "进度滞后于时间 %(points)d 个百分点", "进度滞后于时间 %(points)d 个百分点", points
+        ) % {"points": points}
     if code == "notice_unanswered":
         return _("督办单逾期未回复")
     if code == "children":
-        return _("下级任务亮%(light)s") % {"light": Light(reason.get("light")).label}
+        light = reason.get("light")
+        if light == Light.RED:
+            return _("下级任务亮红灯")
+        if light == Light.YELLOW:
+            return _("下级任务亮黄灯")
+        return _("下级任务亮%(light)s") % {"light": Light(light).label}
     return str(code)
