@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from luoshi.org.models import Unit
 
@@ -43,13 +44,13 @@ class Source(models.Model):
 
 
 class TaskState(models.TextChoices):
-    DRAFT = "draft", _("起草")
-    ASSIGNED = "assigned", _("已交办")
-    IN_PROGRESS = "in_progress", _("办理中")
-    CLOSURE_REQUESTED = "closure_requested", _("申请办结")
-    CLOSED = "closed", _("已办结")
-    SUSPENDED = "suspended", _("暂缓")
-    CANCELLED = "cancelled", _("撤销")
+    DRAFT = "draft", pgettext_lazy("task state", "起草")
+    ASSIGNED = "assigned", pgettext_lazy("task state", "已交办")
+    IN_PROGRESS = "in_progress", pgettext_lazy("task state", "办理中")
+    CLOSURE_REQUESTED = "closure_requested", pgettext_lazy("task state", "申请办结")
+    CLOSED = "closed", pgettext_lazy("task state", "已办结")
+    SUSPENDED = "suspended", pgettext_lazy("task state", "暂缓")
+    CANCELLED = "cancelled", pgettext_lazy("task state", "撤销")
 
 
 OPEN_STATES = (TaskState.ASSIGNED, TaskState.IN_PROGRESS, TaskState.CLOSURE_REQUESTED)
@@ -281,19 +282,19 @@ class Indicator(models.Model):
 
 
 class EventKind(models.TextChoices):
-    CREATED = "created", _("创建")
-    UPDATED = "updated", _("修改")
-    ASSIGNED = "assigned", _("交办")
-    ACKNOWLEDGED = "acknowledged", _("签收")
-    REPORTED = "reported", _("填报")
-    CLOSURE_REQUESTED = "closure_requested", _("申请办结")
-    CLOSED = "closed", _("审核通过")
-    RETURNED = "returned", _("退回")
-    SUSPENDED = "suspended", _("暂缓")
-    RESUMED = "resumed", _("恢复")
-    CANCELLED = "cancelled", _("撤销")
-    LIGHT_CHANGED = "light_changed", _("亮灯变化")
-    MILESTONE_DONE = "milestone_done", _("节点完成")
+    CREATED = "created", pgettext_lazy("history", "创建")
+    UPDATED = "updated", pgettext_lazy("history", "修改")
+    ASSIGNED = "assigned", pgettext_lazy("history", "交办")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("history", "签收")
+    REPORTED = "reported", pgettext_lazy("history", "填报")
+    CLOSURE_REQUESTED = "closure_requested", pgettext_lazy("history", "申请办结")
+    CLOSED = "closed", pgettext_lazy("history", "审核通过")
+    RETURNED = "returned", pgettext_lazy("history", "退回")
+    SUSPENDED = "suspended", pgettext_lazy("history", "暂缓")
+    RESUMED = "resumed", pgettext_lazy("history", "恢复")
+    CANCELLED = "cancelled", pgettext_lazy("history", "撤销")
+    LIGHT_CHANGED = "light_changed", pgettext_lazy("history", "亮灯变化")
+    MILESTONE_DONE = "milestone_done", pgettext_lazy("history", "节点完成")
 
 
 class TaskEvent(models.Model):
@@ -324,9 +325,9 @@ class TaskEvent(models.Model):
 
 
 class ClosureDecision(models.TextChoices):
-    PENDING = "pending", _("待审核")
-    APPROVED = "approved", _("审核通过")
-    RETURNED = "returned", _("退回")
+    PENDING = "pending", pgettext_lazy("closure decision", "待审核")
+    APPROVED = "approved", pgettext_lazy("closure decision", "审核通过")
+    RETURNED = "returned", pgettext_lazy("closure decision", "退回")
 
 
 class ClosureRequest(models.Model):
