@@ -68,7 +68,10 @@ def task_assign(*, actor: User, task: Task) -> list[Task]:
         t.assigned_at = now
         t.start_date = t.start_date or timezone.localdate(now)
         t.save(update_fields=["state", "assigned_at", "start_date", "updated_at"])
-        units = [a.unit.name for a in t.assignments.select_related("unit")]
+        parts = sorted(
+            t.assignments.select_related("unit"), key=lambda a: a.role != AssignmentRole.LEAD
+        )
+        units = [a.unit.name for a in parts]  # the lead unit first, then the co-units
         task_event_record(task=t, kind=EventKind.ASSIGNED, actor=actor, data={"units": units})
         audit_log(actor=actor, action="task.assign", obj=t, data={"units": units})
     for t in sorted(drafts, key=lambda x: -x.depth):
