@@ -18,7 +18,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from luoshi.org.models import Role, Unit, User
-from luoshi.tasks.models import OPEN_STATES, AssignmentRole, Source, Task, TaskState, TaskUnit
+from luoshi.tasks.models import (
+    OPEN_STATES,
+    AssignmentRole,
+    ClosureDecision,
+    Source,
+    Task,
+    TaskState,
+    TaskUnit,
+)
 
 OFFICE_ROLES = {Role.SUPERVISOR}
 OVERSIGHT_ROLES = {Role.SUPERVISOR, Role.LEADER}
@@ -66,6 +74,7 @@ def denial_message(action: str) -> str:
         "task.report": _("只有已签收的承办单位可以填报进展。"),
         "task.request_closure": _("只有牵头单位可以申请办结。"),
         "task.verify": _("只有督查室人员可以审核办结申请。"),
+        "task.head_review": _("只有牵头单位的负责人可以审核本单位的办结申请。"),
         "task.milestone": _("只有督查室人员或已签收的牵头单位可以标记节点完成。"),
     }
     return messages.get(action, _("您没有执行此操作的权限。"))
@@ -130,6 +139,10 @@ def own_assignment(user, task: Task) -> TaskUnit | None:
     return TaskUnit.objects.filter(task=task, unit_id=user.unit_id).first()
 
 
+def _awaits_head(task: Task) -> bool:
+    return task.closure_requests.filter(decision=ClosureDecision.HEAD_PENDING).exists()
+
+
 def can(user, action: str, task: Task) -> bool:
     """May this user perform `action` on this task? (Visibility is checked first.)"""
     if not _active(user) or not can_view_task(user, task):
@@ -162,6 +175,16 @@ def can(user, action: str, task: Task) -> bool:
             and mine.role == AssignmentRole.LEAD
             and mine.acknowledged_at is not None
             and task.state == TaskState.IN_PROGRESS
+            and not _awaits_head(task)
+        )
+    if action == "task.head_review":
+        # 单位负责人审核: the lead unit's head approves or returns a liaison's closure request.
+        return (
+            role == Role.UNIT_HEAD
+            and mine is not None
+            and mine.role == AssignmentRole.LEAD
+            and task.state == TaskState.IN_PROGRESS
+            and _awaits_head(task)
         )
     if action == "task.milestone":
         # 节点完成: the office, or the lead unit once it has signed for the task.
@@ -207,6 +230,7 @@ TASK_ACTIONS = (
     "task.acknowledge",
     "task.report",
     "task.request_closure",
+    "task.head_review",
     "task.milestone",
 )
 

@@ -280,6 +280,21 @@ def returned_to_unit(user) -> QuerySet[Task]:
     )
 
 
+def closure_awaiting_head(user) -> QuerySet[Task]:
+    """待负责人审核: tasks led by the user's unit whose closure request waits for the unit
+    head (only where the setting asks for the head's approval)."""
+    waiting = ClosureRequest.objects.filter(
+        task=OuterRef("pk"), decision=ClosureDecision.HEAD_PENDING
+    )
+    requested = waiting.order_by("-requested_at").values("requested_at")[:1]
+    return (
+        policy.visible_tasks(user)
+        .filter(Exists(waiting), state=TaskState.IN_PROGRESS, lead_unit_id=user.unit_id)
+        .annotate(head_requested_at=Subquery(requested))
+        .order_by("head_requested_at", "code")
+    )
+
+
 @dataclass
 class ReportDue:
     """待填报: one of the unit's parts whose report is owed (missed, or due within N days)."""

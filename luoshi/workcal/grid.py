@@ -61,6 +61,11 @@ class Month:
     weeks: list[list[Day]]
     working_days: int
 
+    @property
+    def first(self) -> dt.date:
+        """The month's first day, for naming the month in the reader's language."""
+        return next(day.date for day in self.weeks[0] if day.in_month)
+
 
 def package_knows(year: int) -> bool:
     try:
