@@ -192,4 +192,7 @@ LUOSHI = {
         "zip",
     ],
     "TASK_CODE_PREFIX": "RW",
+    # 单位负责人审核: a liaison's closure request waits for the unit head's approval before it
+    # goes to the office (DESIGN.md, roles). Off: it goes straight up.
+    "CLOSURE_NEEDS_HEAD_APPROVAL": os.environ.get("LUOSHI_CLOSURE_NEEDS_HEAD_APPROVAL", "0") == "1",
 }

@@ -8,6 +8,14 @@ Visibility of tasks (DESIGN.md, Roles):
                       sees the tasks where they are the lead leader
   liaison, unit_head  tasks where their own unit is the lead unit or a co-unit
   sysadmin, secadmin, auditor   no business content
+
+Parts of a task ("a co-unit sees the task and its own part"): the office, leaders and the
+lead unit see every unit's progress reports, closure requests, attachments and their history
+entries; a co-unit sees only its own unit's. Everyone who sees the task sees the task itself,
+its time nodes, indicators, overall progress and which units take part (who signed).
+
+Refusals: a user who may not see an object gets 404 (its existence is not revealed); one who
+sees it but may not act gets 403 with the reason in Chinese (denial_message).
 """
 
 from __future__ import annotations
@@ -22,8 +30,10 @@ from luoshi.tasks.models import (
     OPEN_STATES,
     AssignmentRole,
     ClosureDecision,
+    ClosureRequest,
     Source,
     Task,
+    TaskEvent,
     TaskState,
     TaskUnit,
 )
@@ -242,18 +252,82 @@ def task_actions(user, task: Task) -> set[str]:
     return {action for action in TASK_ACTIONS if can(user, action, task)}
 
 
+# --- parts of a task: reports, closure requests, their files and history ---------------------
+
+# History entries that tell one unit's part: another unit's are hidden from a co-unit.
+PART_EVENT_KINDS = ("reported", "closure_requested")
+
+
+def part_unit_id(user, task: Task) -> int | None:
+    """Whose parts of this task the user sees: None for every unit's (the office, leaders,
+    the lead unit), else the id of the user's own unit (a co-unit). Ask only for a user
+    who may see the task. Remembered on the instance, like can_view_task."""
+    cache = task.__dict__.setdefault("_part_unit", {})
+    key = getattr(user, "pk", None)
+    if key not in cache:
+        if user.role in OVERSIGHT_ROLES:
+            cache[key] = None
+        else:
+            mine = own_assignment(user, task)
+            lead = mine is not None and mine.role == AssignmentRole.LEAD
+            cache[key] = None if lead else user.unit_id
+    return cache[key]
+
+
+def sees_every_part(user, task: Task) -> bool:
+    return can_view_task(user, task) and part_unit_id(user, task) is None
+
+
+def visible_reports(user, task: Task, qs=None):
+    """The progress reports (填报) of this task that the user may read."""
+    from luoshi.reports.models import ProgressReport
+
+    qs = (ProgressReport.objects.all() if qs is None else qs).filter(task=task)
+    if not can_view_task(user, task):
+        return qs.none()
+    unit_id = part_unit_id(user, task)
+    return qs if unit_id is None else qs.filter(unit_id=unit_id)
+
+
+def visible_closure_requests(user, task: Task, qs=None):
+    """The closure requests (办结申请) of this task that the user may read: they are the
+    lead unit's, so a co-unit reads none."""
+    qs = (ClosureRequest.objects.all() if qs is None else qs).filter(task=task)
+    if not can_view_task(user, task):
+        return qs.none()
+    unit_id = part_unit_id(user, task)
+    return qs if unit_id is None else qs.filter(unit_id=unit_id)
+
+
+def visible_events(user, task: Task, qs=None):
+    """The task's history as this user may read it: a co-unit does not read another unit's
+    reports or closure request (with its summary) there either."""
+    qs = (TaskEvent.objects.all() if qs is None else qs).filter(task=task)
+    if not can_view_task(user, task):
+        return qs.none()
+    unit_id = part_unit_id(user, task)
+    if unit_id is None:
+        return qs
+    return qs.exclude(Q(kind__in=PART_EVENT_KINDS) & ~Q(unit_id=unit_id))
+
+
 def get_attachment_for_user(user, pk: int):
-    """An attachment, if the user may see the task it belongs to (else 404)."""
+    """An attachment, if the user may read the report or closure request it belongs to
+    (else 404: whether it exists is not revealed)."""
     from luoshi.reports.models import Attachment
 
     attachment = (
-        Attachment.objects.select_related("report", "closure_request").filter(pk=pk).first()
+        Attachment.objects.select_related("report__task", "closure_request__task")
+        .filter(pk=pk)
+        .first()
     )
     if attachment is None:
         raise Http404(_("附件不存在。"))
-    task_id = (
-        attachment.report.task_id if attachment.report_id else attachment.closure_request.task_id
-    )
-    if not visible_tasks(user).filter(pk=task_id).exists():
+    owner = attachment.report if attachment.report_id else attachment.closure_request
+    task = owner.task
+    if not can_view_task(user, task):
+        raise Http404(_("附件不存在。"))
+    unit_id = part_unit_id(user, task)
+    if unit_id is not None and owner.unit_id != unit_id:
         raise Http404(_("附件不存在。"))
     return attachment

@@ -68,7 +68,10 @@ def unit_home(user, today: dt.date) -> dict:
     acks, acks_more = _bounded(queries.awaiting_ack(user))
     due = queries.report_due(user, today=today, cal=cal)
     returned, returned_more = _bounded(queries.returned_to_unit(user))
+    awaiting_head, awaiting_head_more = _bounded(queries.closure_awaiting_head(user))
     return {
+        "awaiting_head": awaiting_head,
+        "awaiting_head_more": awaiting_head_more,
         "acks": acks,
         "acks_more": acks_more,
         "acks_url": ledger_url(todo="ack"),

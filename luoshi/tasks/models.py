@@ -288,6 +288,8 @@ class EventKind(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", pgettext_lazy("history", "签收")
     REPORTED = "reported", pgettext_lazy("history", "填报")
     CLOSURE_REQUESTED = "closure_requested", pgettext_lazy("history", "申请办结")
+    HEAD_APPROVED = "head_approved", pgettext_lazy("history", "单位负责人同意上报")
+    HEAD_RETURNED = "head_returned", pgettext_lazy("history", "单位负责人退回")
     CLOSED = "closed", pgettext_lazy("history", "审核通过")
     RETURNED = "returned", pgettext_lazy("history", "退回")
     SUSPENDED = "suspended", pgettext_lazy("history", "暂缓")
@@ -325,6 +327,9 @@ class TaskEvent(models.Model):
 
 
 class ClosureDecision(models.TextChoices):
+    # Where the unit head must approve a liaison's request before it goes up (setting
+    # LUOSHI["CLOSURE_NEEDS_HEAD_APPROVAL"]), the request waits here first.
+    HEAD_PENDING = "head_pending", pgettext_lazy("closure decision", "待单位负责人审核")
     PENDING = "pending", pgettext_lazy("closure decision", "待审核")
     APPROVED = "approved", pgettext_lazy("closure decision", "审核通过")
     RETURNED = "returned", pgettext_lazy("closure decision", "退回")
@@ -341,8 +346,16 @@ class ClosureRequest(models.Model):
     )
     requested_at = models.DateTimeField()
     decision = models.CharField(
-        max_length=10, choices=ClosureDecision.choices, default=ClosureDecision.PENDING
+        max_length=20, choices=ClosureDecision.choices, default=ClosureDecision.PENDING
     )
+    head_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    head_approved_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -386,9 +386,8 @@ def as_tree(tasks: list[Task]) -> list[Task]:
 
 def task_page(user, task: Task, *, today: dt.date) -> dict:
     """Everything the task page shows besides the task itself, in a bounded number of
-    queries. Sub-tasks and ancestors are limited to those the user may see."""
-    from luoshi.reports.models import ProgressReport
-
+    queries. Sub-tasks and ancestors are limited to those the user may see; reports, closure
+    requests and history to the parts the user may read (a co-unit: its own)."""
     chain_ids = [int(p) for p in task.path.strip("/").split("/")[:-1] if p]
     ancestors = (
         list(policy.visible_tasks(user).filter(pk__in=chain_ids).order_by("depth"))
@@ -407,14 +406,16 @@ def task_page(user, task: Task, *, today: dt.date) -> dict:
     for m in milestones:
         m.is_overdue = m.completed_on is None and m.due < today
     reports = (
-        ProgressReport.objects.filter(task=task)
+        policy.visible_reports(user, task)
         .select_related("unit", "author")
         .prefetch_related("values__indicator", "attachments")
         .order_by("-submitted_at", "-id")
     )
-    closures = task.closure_requests.select_related(
-        "unit", "requested_by", "decided_by"
-    ).prefetch_related("attachments")
+    closures = (
+        policy.visible_closure_requests(user, task)
+        .select_related("unit", "requested_by", "decided_by")
+        .prefetch_related("attachments")
+    )
     return {
         "ancestors": ancestors,
         "parts": sorted(
@@ -426,5 +427,7 @@ def task_page(user, task: Task, *, today: dt.date) -> dict:
         "subtree": subtree,
         "reports": list(reports),
         "closures": list(closures),
-        "events": list(task.events.select_related("actor", "unit").order_by("-at", "-id")),
+        "events": list(
+            policy.visible_events(user, task).select_related("actor", "unit").order_by("-at", "-id")
+        ),
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from luoshi.access import policy
 from luoshi.audit.services import audit_log
 from luoshi.lib import clock
-from luoshi.org.models import User
+from luoshi.org.models import Role, User
 from luoshi.tasks.models import (
     OPEN_STATES,
     AssignmentRole,
@@ -130,29 +131,108 @@ def closure_request(
         )
     if task.children.exclude(state__in=(TaskState.CLOSED, TaskState.CANCELLED)).exists():
         raise ValidationError(_("还有未办结的子任务，不能申请办结。"))
+    if _head_pending_request(task) is not None:
+        raise ValidationError(_("已提交办结申请，正在等待单位负责人审核。"))
     if not (summary or "").strip():
         raise ValidationError({"summary": _("请填写办结情况。")})
     attachments_validate(files)
+    now = clock.now()
+    # A liaison's request waits for the unit head where the setting asks for it; a head's own
+    # request is approved by its maker.
+    awaits_head = closure_needs_head_approval() and actor.role != Role.UNIT_HEAD
     request = ClosureRequest.objects.create(
         task=task,
         unit=mine.unit,
         summary=summary.strip(),
         requested_by=actor,
-        requested_at=clock.now(),
+        requested_at=now,
+        decision=ClosureDecision.HEAD_PENDING if awaits_head else ClosureDecision.PENDING,
+        head_approved_by=None if awaits_head or actor.role != Role.UNIT_HEAD else actor,
+        head_approved_at=None if awaits_head or actor.role != Role.UNIT_HEAD else now,
     )
     attachments_store(files, actor=actor, closure_request=request)
-    task.returned_at = None
-    _set_state(task, TaskState.CLOSURE_REQUESTED, "returned_at")
     task_event_record(
         task=task,
         kind=EventKind.CLOSURE_REQUESTED,
         actor=actor,
         unit=mine.unit,
         message=request.summary,
-        data={"request": request.pk, "files": len(files)},
+        data={"request": request.pk, "files": len(files), "awaits_head": awaits_head},
     )
     audit_log(actor=actor, action="task.closure.request", obj=task, data={"request": request.pk})
+    if not awaits_head:
+        _send_up(task)
+    return request
+
+
+def closure_needs_head_approval() -> bool:
+    return bool(settings.LUOSHI.get("CLOSURE_NEEDS_HEAD_APPROVAL", False))
+
+
+def _head_pending_request(task: Task) -> ClosureRequest | None:
+    return task.closure_requests.filter(decision=ClosureDecision.HEAD_PENDING).first()
+
+
+def _send_up(task: Task) -> None:
+    """The request goes to the office: the task enters 申请办结."""
+    task.returned_at = None
+    _set_state(task, TaskState.CLOSURE_REQUESTED, "returned_at")
     task_refresh(task)
+
+
+def _head_review_target(actor: User, task: Task) -> ClosureRequest:
+    request = _head_pending_request(task)
+    if request is None:
+        raise ValidationError(_("没有待单位负责人审核的办结申请。"))
+    policy.require(actor, "task.head_review", task)
+    return request
+
+
+@transaction.atomic
+def closure_head_approve(*, actor: User, task: Task, comment: str = "") -> ClosureRequest:
+    """单位负责人同意上报: the unit head sends the liaison's closure request to the office."""
+    task = _lock(task)
+    request = _head_review_target(actor, task)
+    request.decision = ClosureDecision.PENDING
+    request.head_approved_by, request.head_approved_at = actor, clock.now()
+    request.save(update_fields=["decision", "head_approved_by", "head_approved_at"])
+    task_event_record(
+        task=task,
+        kind=EventKind.HEAD_APPROVED,
+        actor=actor,
+        unit=request.unit,
+        message=comment.strip(),
+        data={"request": request.pk},
+    )
+    audit_log(
+        actor=actor, action="task.closure.head_approve", obj=task, data={"request": request.pk}
+    )
+    _send_up(task)
+    return request
+
+
+@transaction.atomic
+def closure_head_return(*, actor: User, task: Task, reason: str) -> ClosureRequest:
+    """单位负责人退回: the request never goes up; the liaison sees the reason."""
+    task = _lock(task)
+    request = _head_review_target(actor, task)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("退回时请填写理由。")})
+    now = clock.now()
+    request.decision = ClosureDecision.RETURNED
+    request.decided_by, request.decided_at, request.comment = actor, now, reason.strip()
+    request.save(update_fields=["decision", "decided_by", "decided_at", "comment"])
+    task.returned_at = now
+    task.save(update_fields=["returned_at"])
+    task_event_record(
+        task=task,
+        kind=EventKind.HEAD_RETURNED,
+        actor=actor,
+        unit=request.unit,
+        message=request.comment,
+        data={"request": request.pk},
+    )
+    audit_log(actor=actor, action="task.closure.head_return", obj=task, data={"reason": reason})
     return request
 
 

@@ -166,6 +166,8 @@ def event_text(event) -> str:
             parts.append(_("以牵头单位身份签收"))
         else:
             parts.append(_("以配合单位身份签收"))
+    elif kind == "closure_requested" and data.get("awaits_head"):
+        parts.append(_("待单位负责人审核后上报"))
     elif kind == "closed" and data.get("late"):
         parts.append(_("逾期办结"))
     elif kind == "resumed" and data.get("state"):

@@ -8,9 +8,10 @@ A form page (GET) is only shown to a user allowed to act now (else 403).
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -35,8 +36,7 @@ def _task(request, pk: int, action: str) -> Task:
 
 def _refuse_unless_allowed(request, task: Task, action: str) -> None:
     """An invalid form from someone not allowed to act gets 403, not the form back."""
-    if not policy.can(request.user, action, task):
-        raise PermissionDenied(policy.denial_message(action))
+    policy.require(request.user, action, task)
 
 
 @object_rule("task.assign")
@@ -104,7 +104,7 @@ def closure_request(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                lifecycle.closure_request(
+                sent = lifecycle.closure_request(
                     actor=request.user,
                     task=task,
                     summary=form.cleaned_data["summary"],
@@ -113,19 +113,47 @@ def closure_request(request, pk: int):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
+                if sent.decision == ClosureDecision.HEAD_PENDING:
+                    return action_done(
+                        request, task, _("办结申请已提交，等待本单位负责人审核后上报督查室。")
+                    )
                 return action_done(request, task, _("办结申请已提交，等待督查室审核。"))
         else:
             _refuse_unless_allowed(request, task, "task.request_closure")
     return render(request, "tasks/forms/closure_request_form.html", {"task": task, "form": form})
 
 
-def _review_page(request, task: Task, verify_form: VerifyForm, return_form: ReasonForm, **extra):
+def _review_page(
+    request,
+    task: Task,
+    verify_form: VerifyForm,
+    return_form: ReasonForm,
+    *,
+    stage: str = ClosureDecision.PENDING,
+    **extra,
+):
+    """The closure request under review with its two answers: the office's 审核通过 / 退回,
+    or (stage head_pending) the unit head's 同意上报 / 退回."""
     pending = (
-        task.closure_requests.filter(decision=ClosureDecision.PENDING)
+        task.closure_requests.filter(decision=stage)
         .select_related("unit", "requested_by")
         .prefetch_related("attachments")
         .first()
     )
+    if stage == ClosureDecision.HEAD_PENDING:
+        labels = {
+            "heading": _("审核本单位办结申请"),
+            "approve_label": _("同意上报"),
+            "approve_url": reverse("tasks:head_approve", args=[task.pk]),
+            "return_url": reverse("tasks:head_return", args=[task.pk]),
+        }
+    else:
+        labels = {
+            "heading": _("审核办结申请"),
+            "approve_label": _("审核通过"),
+            "approve_url": reverse("tasks:verify", args=[task.pk]),
+            "return_url": reverse("tasks:return", args=[task.pk]),
+        }
     return render(
         request,
         "tasks/forms/closure_review.html",
@@ -134,6 +162,7 @@ def _review_page(request, task: Task, verify_form: VerifyForm, return_form: Reas
             "pending": pending,
             "verify_form": verify_form,
             "return_form": return_form,
+            **labels,
             **extra,
         },
     )
@@ -182,6 +211,59 @@ def closure_return(request, pk: int):
         else:
             _refuse_unless_allowed(request, task, "task.return")
     return _review_page(request, task, VerifyForm(), form, focus="return")
+
+
+@object_rule("task.head_review")
+@require_http_methods(["GET", "POST"])
+def head_approve(request, pk: int):
+    """单位负责人同意上报: the unit head sends the liaison's closure request to the office."""
+    task = _task(request, pk, "task.head_review")
+    form = VerifyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                lifecycle.closure_head_approve(
+                    actor=request.user, task=task, comment=form.cleaned_data["comment"]
+                )
+            except ValidationError as exc:
+                return action_failed(request, task, exc)
+            return action_done(request, task, _("已同意上报，办结申请已送督查室审核。"))
+        _refuse_unless_allowed(request, task, "task.head_review")
+    return _review_page(
+        request,
+        task,
+        form,
+        ReasonForm(prefix="return", label=_("退回理由")),
+        stage=ClosureDecision.HEAD_PENDING,
+    )
+
+
+@object_rule("task.head_review")
+@require_http_methods(["GET", "POST"])
+def head_return(request, pk: int):
+    """单位负责人退回: the request goes back to the liaison with a reason."""
+    task = _task(request, pk, "task.head_review")
+    form = ReasonForm(
+        request.POST if request.method == "POST" else None, prefix="return", label=_("退回理由")
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                lifecycle.closure_head_return(
+                    actor=request.user, task=task, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                if "reason" in getattr(exc, "error_dict", {}):
+                    add_service_errors(form, exc)
+                else:
+                    return action_failed(request, task, exc)
+            else:
+                return action_done(request, task, _("已退回联络员，办结申请未上报。"))
+        else:
+            _refuse_unless_allowed(request, task, "task.head_review")
+    return _review_page(
+        request, task, VerifyForm(), form, stage=ClosureDecision.HEAD_PENDING, focus="return"
+    )
 
 
 REASON_ACTIONS = {
