@@ -48,7 +48,10 @@ def _parse_values(task: Task, values: Mapping[int, Any], lead: bool) -> dict[int
     for key, raw in values.items():
         if raw in (None, ""):
             continue
-        indicator = known.get(int(key))
+        try:
+            indicator = known.get(int(key))
+        except (TypeError, ValueError):  # not an indicator id at all
+            indicator = None
         if indicator is None:
             raise ValidationError({"indicators": _("指标不属于该任务。")})
         try:
