@@ -36,7 +36,10 @@ def test_closure_is_returned_with_a_reason_then_approved(world, page, new_page, 
     office.get_by_role("link", name="发布年度投资计划").first.click()
     closures = office.locator("#closures")
     expect(closures).to_contain_text("年度投资计划已印发。")
-    expect(closures.get_by_role("link", name="投资计划.pdf")).to_be_visible()
+    with office.expect_download() as download:
+        closures.get_by_role("link", name="投资计划.pdf").click()
+    assert download.value.suggested_filename == "投资计划.pdf"
+    assert download.value.path().read_bytes() == evidence.read_bytes()
     actions = office.locator("#task-actions")
     actions.locator("summary", has_text="退回").click()
     actions.get_by_label("退回理由").fill(REASON)
