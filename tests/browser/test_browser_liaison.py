@@ -56,6 +56,9 @@ def test_lead_liaison_signs_and_reports_on_a_phone(world, phone, login, tmp_path
     expect(entry).to_contain_text("重大项目完成投资：120亿元")
     expect(entry.get_by_role("link", name="现场照片.png")).to_be_visible()
     expect(phone.locator("#indicators")).to_contain_text("当前 120")
+    # History on a phone puts the unit on the person's line: a space keeps them apart.
+    reported = phone.locator("#history tbody tr", has_text="填报")
+    expect(reported).to_contain_text("甲联络员 市发展改革委", use_inner_text=True)
     assert_no_horizontal_overflow(phone)
 
     report = ProgressReport.objects.get(task=world.fresh)
