@@ -99,7 +99,9 @@ def test_co_unit_liaison_signs_and_reports_its_own_part(world, page, login):
     assert report.unit == world.b and not report.values.exists()
 
 
-def test_a_percent_over_100_is_refused_in_chinese_and_nothing_is_saved(world, phone, login):
+def test_a_percent_over_100_and_a_program_are_refused_in_chinese_nothing_saved(
+    world, phone, login, tmp_path
+):
     login(phone, "liaison_a")
     phone.goto(f"/tasks/{world.live.pk}/")
     phone.locator("#task-actions").get_by_role("link", name="填报").tap()
@@ -111,4 +113,14 @@ def test_a_percent_over_100_is_refused_in_chinese_and_nothing_is_saved(world, ph
     expect(phone.get_by_label("工作进展")).to_have_value("基本完成。")
     expect(phone.get_by_role("heading", name="填报进展")).to_be_visible()
     assert_no_horizontal_overflow(phone)
+
+    # Corrected, but with a program attached: refused by name, still nothing saved.
+    program = tmp_path / "进度表.exe"
+    program.write_bytes(b"MZ" + b"\0" * 32)
+    phone.get_by_label("完成进度（%）").fill("95")
+    phone.get_by_label("附件").set_input_files(str(program))
+    phone.get_by_role("button", name="提交").tap()
+    refused = phone.locator(".field.has-error .error", has_text="进度表.exe")
+    expect(refused).to_contain_text("类型不允许上传")
+    expect(phone.locator(".percent-field .error")).to_have_count(0)
     assert ProgressReport.objects.filter(task=world.live).count() == 1  # the one from before
