@@ -310,16 +310,19 @@ def chinese_chrome(page: str, data: list[str]) -> list[str]:
     with a little context."""
     text = html.unescape(page)
     text = re.sub(r'lang="zh-hans">中文<', 'lang="zh-hans"><', text)
+    # {{ title|truncatechars:n }}: the head of a data string, then an ellipsis.
+    heads = {s[:k] for s in data for k in range(1, len(s))}
+    longest = max(map(len, data), default=0)
+    for end in [m.start() for m in re.finditer("…", text)]:
+        for start in range(max(end - longest, 0), end):
+            if text[start:end] in heads:
+                text = text[:start] + " " * (end - start) + text[end:]
+                break
     for s in data:
         text = text.replace(s, " ")
-    left = []
-    for m in CJK.finditer(text):
-        after = text[m.end() : m.end() + 1]
-        # {{ title|truncatechars:n }}: the head of a data string, then an ellipsis.
-        if after == "…" and any(s.startswith(m.group()) for s in data):
-            continue
-        left.append(text[max(m.start() - 40, 0) : m.end() + 20].replace("\n", " "))
-    return left
+    return [
+        text[max(m.start() - 40, 0) : m.end() + 20].replace("\n", " ") for m in CJK.finditer(text)
+    ]
 
 
 @pytest.fixture
