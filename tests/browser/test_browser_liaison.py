@@ -67,18 +67,22 @@ def test_lead_liaison_signs_and_reports_on_a_phone(world, phone, login, tmp_path
 
 
 def test_co_unit_liaison_signs_and_reports_its_own_part(world, page, login):
-    # Reports are taken once the task is 办理中, that is once the lead unit has signed.
-    assignment_acknowledge(actor=world.liaison_a, task=world.fresh)
     login(page, "liaison_b")
     waiting = page.locator("#todo-ack")
     expect(waiting).to_contain_text("配合单位")
     waiting.get_by_role("link", name="实施重大项目攻坚行动").click()
     page.locator("#task-actions").get_by_role("button", name="签收").click()
-    expect(page.get_by_role("status")).to_contain_text("已签收")
+    # Reports are taken once the task is 办理中, that is once the lead unit has signed:
+    # the co-unit is told so, not sent looking for a 填报 button that is not there.
+    expect(page.get_by_role("status")).to_have_text("已签收。牵头单位签收后即可填报进展。")
     parts = page.locator("#units .part")
     expect(parts.filter(has_text="市交通局")).to_contain_text("签收")
     expect(parts.filter(has_text="市交通局")).not_to_contain_text("待签收")
+    expect(parts.filter(has_text="市发展改革委")).to_contain_text("待签收")
+    expect(page.locator("#task-actions")).to_have_count(0)
 
+    assignment_acknowledge(actor=world.liaison_a, task=world.fresh)
+    page.reload()
     page.locator("#task-actions").get_by_role("link", name="填报").click()
     expect(page.get_by_text("市交通运输局 · 配合单位")).to_be_visible()
     # Indicators belong to the lead unit: a co-unit does not report them.

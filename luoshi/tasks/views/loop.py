@@ -89,7 +89,11 @@ def acknowledge(request, pk: int):
         lifecycle.assignment_acknowledge(actor=request.user, task=task)
     except ValidationError as exc:
         return action_failed(request, task, exc)
-    return action_done(request, task, _("已签收。请按反馈周期填报进展。"))
+    task.refresh_from_db()
+    if policy.can(request.user, "task.report", task):
+        return action_done(request, task, _("已签收。请按反馈周期填报进展。"))
+    # A co-unit signing first: reports open once the lead unit has signed (办理中).
+    return action_done(request, task, _("已签收。牵头单位签收后即可填报进展。"))
 
 
 @object_rule("task.request_closure")
