@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "luoshi.audit",
     "luoshi.tasks",
     "luoshi.reports",
+    "luoshi.notifications",
     "luoshi.home",
     "luoshi.demo",
 ]

@@ -297,6 +297,24 @@ class EventKind(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("history", "撤销")
     LIGHT_CHANGED = "light_changed", pgettext_lazy("history", "亮灯变化")
     MILESTONE_DONE = "milestone_done", pgettext_lazy("history", "节点完成")
+    # The supervision engine (督办): reminders, urging, notices, talks and field checks.
+    REMINDED = "reminded", pgettext_lazy("history", "提醒")
+    URGED = "urged", pgettext_lazy("history", "催办")
+    NOTICE_DRAFTED = "notice_drafted", pgettext_lazy("history", "督办单拟稿")
+    NOTICE_ISSUED = "notice_issued", pgettext_lazy("history", "下发督办单")
+    NOTICE_REPLIED = "notice_replied", pgettext_lazy("history", "督办单回复")
+    LEADER_NOTIFIED = "leader_notified", pgettext_lazy("history", "报告牵头领导")
+    BULLETIN_LISTED = "bulletin_listed", pgettext_lazy("history", "列入通报")
+    TALK_RECORDED = "talk_recorded", pgettext_lazy("history", "约谈")
+    FIELD_CHECKED = "field_checked", pgettext_lazy("history", "实地核查")
+    # Extensions (延期申请) and re-checks (回头看).
+    EXTENSION_REQUESTED = "extension_requested", pgettext_lazy("history", "申请延期")
+    EXTENSION_APPROVED = "extension_approved", pgettext_lazy("history", "同意延期")
+    EXTENSION_REFUSED = "extension_refused", pgettext_lazy("history", "不同意延期")
+    RECHECK_SCHEDULED = "recheck_scheduled", pgettext_lazy("history", "安排回头看")
+    RECHECK_CONFIRMED = "recheck_confirmed", pgettext_lazy("history", "回头看通过")
+    RECHECK_FAILED = "recheck_failed", pgettext_lazy("history", "回头看未通过")
+    REOPENED = "reopened", pgettext_lazy("history", "重新办理")
 
 
 class TaskEvent(models.Model):
