@@ -78,8 +78,10 @@ def browser():
         if os.environ.get("LUOSHI_ALLOW_NO_BROWSER") == "1":
             pytest.skip(reason)
         pytest.fail(reason + "; set LUOSHI_ALLOW_NO_BROWSER=1 to skip the browser tests")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A loaded CI machine is slower than a laptop; auto-waiting covers it up to this long.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
