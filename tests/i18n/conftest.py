@@ -14,6 +14,8 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from luoshi.lib import clock
 from luoshi.org.models import Role, UnitKind, User
@@ -46,6 +48,15 @@ def _user(username, role, unit=None, full_name="", **extra) -> User:
     return User.objects.create_user(
         username, password="pw-Secret-2026", role=role, unit=unit, full_name=full_name, **extra
     )
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """LocaleMiddleware activates the request's language for the whole thread and leaves it
+    there; put the default back so that later tests, which call gettext outside a request,
+    still read Chinese."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
