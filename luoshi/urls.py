@@ -4,6 +4,8 @@ from django.views.i18n import set_language
 
 from luoshi.access.views import public
 
+handler404 = "luoshi.access.views.page_not_found"  # 403 and 500: Django's, with our templates
+
 urlpatterns = [
     path(
         "login/",

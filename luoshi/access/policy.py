@@ -75,19 +75,92 @@ def require(user, action: str, task: Task | None = None) -> None:
     """Raise PermissionDenied (403) with a Chinese message unless allowed."""
     ok = can(user, action, task) if task is not None else allowed(user, action)
     if not ok:
-        raise PermissionDenied(denial_message(action))
+        raise PermissionDenied(denial_message(action, user, task))
 
 
-def denial_message(action: str) -> str:
+def _who_may(action: str) -> str:
+    """Why a role may not do `action`: who may."""
     messages = {
-        "task.acknowledge": _("只有任务承办单位的联络员或负责人可以签收。"),
-        "task.report": _("只有已签收的承办单位可以填报进展。"),
-        "task.request_closure": _("只有牵头单位可以申请办结。"),
+        # role-level actions
+        "task.list": _("台账只对督查室人员、领导和承办单位开放。"),
+        "task.create": _("只有督查室人员可以新建任务。"),
+        "source.list": _("只有督查室人员和领导可以查看任务来源。"),
+        "source.create": _("只有督查室人员可以登记任务来源。"),
+        "calendar.view": _("工作日历只对督查室人员、领导和系统管理员开放。"),
+        "calendar.edit": _("只有系统管理员可以修改工作日历。"),
+        "org.manage": _("只有系统管理员可以管理单位与账号。"),
+        "audit.view": _("只有审计管理员可以查看审计日志。"),
+        # actions on one task
+        "task.edit": _("只有督查室人员可以编辑任务。"),
+        "task.decompose": _("只有督查室人员可以分解任务。"),
+        "task.assign": _("只有督查室人员可以交办任务。"),
         "task.verify": _("只有督查室人员可以审核办结申请。"),
         "task.head_review": _("只有牵头单位的负责人可以审核本单位的办结申请。"),
+        "task.return": _("只有督查室人员可以退回办结申请。"),
+        "task.suspend": _("只有督查室人员可以暂缓任务。"),
+        "task.resume": _("只有督查室人员可以恢复任务。"),
+        "task.cancel": _("只有督查室人员可以撤销任务。"),
+        "task.acknowledge": _("只有任务承办单位的联络员或负责人可以签收。"),
+        "task.report": _("只有任务承办单位的联络员或负责人可以填报进展。"),
+        "task.request_closure": _("只有牵头单位的联络员或负责人可以申请办结。"),
         "task.milestone": _("只有督查室人员或已签收的牵头单位可以标记节点完成。"),
     }
     return messages.get(action, _("您没有执行此操作的权限。"))
+
+
+def _not_now(action: str, task: Task, mine: TaskUnit | None) -> str:
+    """Why a user whose role may do `action` on this task may not do it now."""
+    state = task.get_state_display()
+    if action in {"task.acknowledge", "task.report", "task.request_closure", "task.milestone"}:
+        if action == "task.acknowledge" and mine is not None and mine.acknowledged_at:
+            return _("本单位已签收该任务，无需重复签收。")
+        if task.state in OPEN_STATES and mine is not None and mine.acknowledged_at is None:
+            return _("请先签收任务。")
+        if action == "task.request_closure" and task.state == TaskState.CLOSURE_REQUESTED:
+            return _("该任务已申请办结，正在等待审核。")
+        if action == "task.request_closure" and _awaits_head(task):
+            return _("办结申请已提交，正在等待本单位负责人审核。")
+    if action == "task.head_review":
+        return _("没有等待本单位负责人审核的办结申请。")
+    if action in {"task.edit", "task.decompose"}:
+        return _("任务已办结或已撤销，不能再修改。")
+    if action == "task.assign":
+        return _("只有起草中的任务可以交办；该任务当前状态为“%(state)s”。") % {"state": state}
+    if action in {"task.verify", "task.return"}:
+        return _("该任务没有待审核的办结申请（当前状态为“%(state)s”）。") % {"state": state}
+    if action == "task.resume":
+        return _("只有暂缓中的任务可以恢复；该任务当前状态为“%(state)s”。") % {"state": state}
+    sentences = {
+        "task.acknowledge": _("任务当前状态为“%(state)s”，不能签收。"),
+        "task.report": _("任务当前状态为“%(state)s”，不能填报。"),
+        "task.request_closure": _("任务当前状态为“%(state)s”，不能申请办结。"),
+        "task.milestone": _("任务当前状态为“%(state)s”，不能标记节点完成。"),
+        "task.suspend": _("任务当前状态为“%(state)s”，不能暂缓。"),
+        "task.cancel": _("任务当前状态为“%(state)s”，不能撤销。"),
+    }
+    sentence = sentences.get(action, _("任务当前状态为“%(state)s”，不能执行此操作。"))
+    return sentence % {"state": state}
+
+
+def denial_message(action: str, user=None, task: Task | None = None) -> str:
+    """The reason, in Chinese, why `user` may not do `action` (on `task`): who may, or, when
+    the user is among those, why not now (the task's state, not yet signed…)."""
+    if task is None or user is None or not _active(user):
+        return _who_may(action)
+    role = user.role
+    if action in TASK_OFFICE_ACTIONS:
+        return _not_now(action, task, None) if role in OFFICE_ROLES else _who_may(action)
+    mine = own_assignment(user, task)
+    if action == "task.milestone" and role in OFFICE_ROLES:
+        return _not_now(action, task, None)
+    if mine is None or (
+        action in {"task.request_closure", "task.milestone", "task.head_review"}
+        and mine.role != AssignmentRole.LEAD
+    ):
+        return _who_may(action)
+    if action == "task.head_review" and role != Role.UNIT_HEAD:
+        return _who_may(action)
+    return _not_now(action, task, mine)
 
 
 # --- scope ---------------------------------------------------------------------------------------
@@ -228,6 +301,16 @@ def is_office_user(user: User) -> bool:
     return _active(user) and user.role in OFFICE_ROLES
 
 
+TASK_OFFICE_ACTIONS = {
+    "task.edit",
+    "task.decompose",
+    "task.assign",
+    "task.verify",
+    "task.return",
+    "task.suspend",
+    "task.resume",
+    "task.cancel",
+}
 TASK_ACTIONS = (
     "task.edit",
     "task.decompose",

@@ -3,8 +3,12 @@ configuration and fails on a view with no mark."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
+
+from django.shortcuts import render
+from django.utils.functional import Promise
 
 from luoshi.access import policy
 
@@ -44,3 +48,17 @@ def public(view):
     view.access_rule = "public"
     view.login_exempt = True
     return view
+
+
+# Django's own get_object_or_404 message, in English and naming a model: not for users.
+_DJANGO_NOT_FOUND = re.compile(r"^No .+ matches the given query\.$")
+
+
+def page_not_found(request, exception):
+    """404 (settings.DEBUG off): the Chinese page, with the reason the code gave when it gave
+    one (e.g. 附件文件已丢失); never Django's English text or the URL patterns tried."""
+    message = exception.args[0] if getattr(exception, "args", None) else ""
+    reason = str(message) if isinstance(message, str | Promise) else ""
+    if _DJANGO_NOT_FOUND.match(reason):
+        reason = ""
+    return render(request, "404.html", {"reason": reason}, status=404)

@@ -59,8 +59,8 @@ def submit(request, pk: int):
                 add_service_errors(form, exc)
             else:
                 return action_done(request, task, _("进展已提交。"))
-        elif not policy.can(request.user, "task.report", task):
-            raise PermissionDenied(policy.denial_message("task.report"))
+        else:
+            policy.require(request.user, "task.report", task)
     last = ProgressReport.objects.filter(task=task, unit=mine.unit).select_related("author").first()
     return render(
         request,

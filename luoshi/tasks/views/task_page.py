@@ -4,6 +4,7 @@ requests and history, with the actions the user may take on it."""
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from luoshi.access import policy
 from luoshi.access.views import object_rule
@@ -12,6 +13,7 @@ from luoshi.tasks import queries
 
 
 @object_rule("task.view")
+@require_safe
 def task_detail(request, pk: int):
     task = policy.get_task_for_user(request.user, pk)
     context = {
