@@ -88,18 +88,19 @@ def browser():
         browser.close()
 
 
-def _screenshot_on_failure(request, page) -> None:
+def _screenshot_on_failure(request, page, n: int) -> None:
     report = getattr(request.node, "rep_call", None)
     if report is None or not report.failed:
         return
     RESULTS.mkdir(exist_ok=True)
     name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1])
+    suffix = f"-{n + 1}" if n else ""  # the second person's page in a two-person test
     # A crashed page must not hide the test's own failure.
     with contextlib.suppress(Exception):
-        page.screenshot(path=str(RESULTS / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(RESULTS / f"{name}{suffix}.png"), full_page=True)
 
 
-def _new_page(browser, live_server, request, **options):
+def _new_page(browser, live_server, **options):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", **options)
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -114,13 +115,13 @@ def new_page(browser, live_server, request):
     opened = []
 
     def open_page(**options):
-        context, page = _new_page(browser, live_server, request, **options)
+        context, page = _new_page(browser, live_server, **options)
         opened.append((context, page))
         return page
 
     yield open_page
-    for context, page in opened:
-        _screenshot_on_failure(request, page)
+    for n, (context, page) in enumerate(opened):
+        _screenshot_on_failure(request, page, n)
         context.close()
 
 
