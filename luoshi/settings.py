@@ -6,6 +6,10 @@ Environment variables:
   SECRET_KEY          signing key (default: a random key kept in $LUOSHI_DATA_DIR/secret_key)
   DEBUG               "1" for development tracebacks (default off, also under `make run`)
   ALLOWED_HOSTS       comma separated
+  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL,
+  DEFAULT_FROM_EMAIL, EMAIL_TIMEOUT   outgoing mail (SMTP) for notifications
+  LUOSHI_SITE_URL     the address users open Luoshi at (links in e-mails and group robots)
+  LUOSHI_SMS_GATEWAY, LUOSHI_SMS_URL, LUOSHI_SMS_TOKEN   the SMS gateway (default: the log)
 """
 
 import os
@@ -162,6 +166,17 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- outgoing mail (notifications) ------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", 10))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luoshi@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -196,4 +211,11 @@ LUOSHI = {
     # 单位负责人审核: a liaison's closure request waits for the unit head's approval before it
     # goes to the office (DESIGN.md, roles). Off: it goes straight up.
     "CLOSURE_NEEDS_HEAD_APPROVAL": os.environ.get("LUOSHI_CLOSURE_NEEDS_HEAD_APPROVAL", "0") == "1",
+    # Notifications (luoshi/notifications/conf.py lists the rest, with their defaults).
+    "SITE_URL": os.environ.get("LUOSHI_SITE_URL", "").rstrip("/"),
+    "SMS_GATEWAY": os.environ.get(
+        "LUOSHI_SMS_GATEWAY", "luoshi.notifications.channels.sms.ConsoleGateway"
+    ),
+    "SMS_URL": os.environ.get("LUOSHI_SMS_URL", ""),
+    "SMS_TOKEN": os.environ.get("LUOSHI_SMS_TOKEN", ""),
 }

@@ -1,13 +1,35 @@
-"""Sending notifications: every part of Luoshi that tells someone something calls `notify`."""
+"""Sending notifications: every part of Luoshi that tells someone something calls `notify`.
+
+notify() puts the message in each recipient's inbox and, in the same transaction, creates a
+Delivery for each other channel the recipient wants at once (e-mail, SMS) and one per group
+robot of the recipients' units. Nothing is sent here: the worker sends due deliveries
+(luoshi.notifications.sending.deliveries_send_due) and the daily digest gathers what users in
+digest mode have not yet been sent (luoshi.notifications.daily.run_daily)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from luoshi.audit.services import audit_log
 from luoshi.lib import clock
-from luoshi.notifications.models import Notification
+from luoshi.notifications import texts
+from luoshi.notifications.conf import conf
+from luoshi.notifications.models import (
+    Channel,
+    Delivery,
+    DeliveryMode,
+    DeliveryStatus,
+    Notification,
+    NotificationPreference,
+    WebhookEndpoint,
+)
 from luoshi.org.models import User
 
 
@@ -24,28 +46,262 @@ def notify(
     """Put a notification in each recipient's inbox and return the ones created now.
 
     With a `dedupe_key`, a recipient who already has a notification with that key gets no
-    second one (enforced by a unique constraint, so it holds across workers)."""
+    second one (enforced by a unique constraint, so it holds across workers). The deliveries
+    to other channels are created with the inbox rows, in one transaction."""
     created: list[Notification] = []
     now = clock.now()
     seen: set[int] = set()
-    for user in recipients:
-        if user is None or user.pk in seen or not user.is_active:
-            continue
-        seen.add(user.pk)
-        fields = dict(kind=kind, title=title[:200], body=body, task=task, url=url, created_at=now)
-        if not dedupe_key:
-            created.append(Notification.objects.create(recipient=user, **fields))
-            continue
-        try:
-            with transaction.atomic():
-                note, was_created = Notification.objects.get_or_create(
-                    recipient=user, dedupe_key=dedupe_key, defaults=fields
-                )
-        except IntegrityError:  # another worker created it between our read and write
-            continue
-        if was_created:
-            created.append(note)
+    with transaction.atomic():
+        for user in recipients:
+            if user is None or user.pk in seen or not user.is_active:
+                continue
+            seen.add(user.pk)
+            fields = dict(
+                kind=kind, title=title[:200], body=body, task=task, url=url, created_at=now
+            )
+            if not dedupe_key:
+                created.append(Notification.objects.create(recipient=user, **fields))
+                continue
+            try:
+                with transaction.atomic():
+                    note, was_created = Notification.objects.get_or_create(
+                        recipient=user, dedupe_key=dedupe_key, defaults=fields
+                    )
+            except IntegrityError:  # another worker created it between our read and write
+                continue
+            if was_created:
+                created.append(note)
+        if created:
+            deliveries_create(notes=created, dedupe_key=dedupe_key)
     return created
+
+
+# --- preferences ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preferences:
+    email: bool
+    sms: bool
+    mode: str
+    saved: bool = False
+
+
+def default_preferences() -> Preferences:
+    return Preferences(
+        email=bool(conf("NOTIFY_DEFAULT_EMAIL")),
+        sms=bool(conf("NOTIFY_DEFAULT_SMS")),
+        mode=str(conf("NOTIFY_DEFAULT_MODE")),
+    )
+
+
+def preferences_for(user_ids: Iterable[int]) -> dict[int, Preferences]:
+    """Every given user's preferences, the defaults for those who saved none (one query)."""
+    ids = set(user_ids)
+    found = {
+        p.user_id: Preferences(email=p.email, sms=p.sms, mode=p.mode, saved=True)
+        for p in NotificationPreference.objects.filter(user_id__in=ids)
+    }
+    default = default_preferences()
+    return {uid: found.get(uid, default) for uid in ids}
+
+
+def user_channels(user: User, prefs: Preferences) -> list[tuple[str, str]]:
+    """(channel, address) for each channel the user wants and has an address for."""
+    out = []
+    if prefs.email and user.email:
+        out.append((Channel.EMAIL.value, user.email))
+    if prefs.sms and user.phone:
+        out.append((Channel.SMS.value, user.phone))
+    return out
+
+
+def preference_save(*, actor: User, email: bool, sms: bool, mode: str) -> NotificationPreference:
+    """The user's own choice of channels and of immediate or daily sending."""
+    if mode not in DeliveryMode.values:
+        raise ValidationError({"mode": _("请选择发送方式。")})
+    with transaction.atomic():
+        pref, _created = NotificationPreference.objects.get_or_create(
+            user=actor, defaults={"email": email, "sms": sms, "mode": mode}
+        )
+        pref.email, pref.sms, pref.mode = bool(email), bool(sms), mode
+        pref.full_clean()
+        pref.save()
+        audit_log(
+            actor=actor,
+            action="notifications.preferences",
+            obj=pref,
+            data={"email": pref.email, "sms": pref.sms, "mode": pref.mode},
+        )
+    return pref
+
+
+# --- deliveries ---------------------------------------------------------------------------------
+
+
+def _in_site_language():
+    from django.conf import settings
+
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def deliveries_create(*, notes: list[Notification], dedupe_key: str = "") -> int:
+    """The deliveries of notifications just created (same transaction as they): one per
+    channel of each recipient who wants messages at once, and one per group robot of the
+    recipients' units, once per notification key. Returns how many rows were added."""
+    now = timezone.now()  # the real time: a delivery is due as soon as it is committed
+    prefs = preferences_for(n.recipient_id for n in notes)
+    rows: list[Delivery] = []
+    with _in_site_language():
+        for note in notes:
+            user = note.recipient
+            p = prefs[user.pk]
+            if p.mode != DeliveryMode.IMMEDIATE:
+                continue
+            channels = user_channels(user, p)
+            if not channels:
+                continue
+            subject, body, url = texts.single(note)
+            for channel, address in channels:
+                rows.append(
+                    Delivery(
+                        channel=channel,
+                        user=user,
+                        target=address,
+                        notification=note,
+                        subject=subject,
+                        body=body,
+                        url=url,
+                        next_attempt_at=now,
+                        created_at=now,
+                        idempotency_key=f"n{note.pk}:{channel}",
+                    )
+                )
+        rows += _robot_deliveries(notes, dedupe_key, now)
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _robot_deliveries(notes: list[Notification], dedupe_key: str, now) -> list[Delivery]:
+    unit_ids = {n.recipient.unit_id for n in notes if n.recipient.unit_id}
+    endpoints = WebhookEndpoint.objects.filter(enabled=True, mode=DeliveryMode.IMMEDIATE).filter(
+        Q(unit__isnull=True) | Q(unit_id__in=unit_ids)
+    )
+    rows = []
+    for endpoint in endpoints:
+        unit_id = endpoint.unit_id
+        mine = [n for n in notes if unit_id is None or n.recipient.unit_id == unit_id]
+        if not mine:
+            continue
+        first = mine[0]
+        subject, body, url = texts.robot(first, [n.recipient.display_name for n in mine])
+        key = f"k:{dedupe_key}" if dedupe_key else f"n{first.pk}"
+        rows.append(
+            Delivery(
+                channel=endpoint.platform,
+                endpoint=endpoint,
+                target=endpoint.name[:254],
+                notification=first,
+                subject=subject,
+                body=body,
+                url=url,
+                next_attempt_at=now,
+                created_at=now,
+                idempotency_key=f"hook{endpoint.pk}:{key}"[:200],
+            )
+        )
+    return rows
+
+
+def delivery_retry(*, actor: User, delivery: Delivery) -> Delivery:
+    """重试: a failed or given-up delivery goes back to the queue with its attempts reset."""
+    with transaction.atomic():
+        fresh = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        if fresh.status not in (DeliveryStatus.FAILED, DeliveryStatus.DEAD):
+            raise ValidationError(_("只有发送失败或已放弃的消息可以重试。"))
+        before = fresh.status
+        fresh.status = DeliveryStatus.PENDING
+        fresh.attempts = 0
+        fresh.next_attempt_at = timezone.now()
+        fresh.claim_token = ""
+        fresh.claimed_at = None
+        fresh.save(
+            update_fields=["status", "attempts", "next_attempt_at", "claim_token", "claimed_at"]
+        )
+        audit_log(
+            actor=actor,
+            action="notifications.delivery_retry",
+            obj=fresh,
+            data={"channel": fresh.channel, "target": fresh.target, "was": before},
+        )
+    return fresh
+
+
+# --- group robots -----------------------------------------------------------------------------
+
+ENDPOINT_FIELDS = ("name", "platform", "url", "secret", "unit", "mode", "enabled")
+
+
+def webhook_endpoint_save(
+    *, actor: User, endpoint: WebhookEndpoint | None = None, **fields
+) -> WebhookEndpoint:
+    """Create or change a group robot. A blank secret on an existing robot keeps the old
+    one (the form never shows it)."""
+    unknown = set(fields) - set(ENDPOINT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    creating = endpoint is None
+    endpoint = endpoint or WebhookEndpoint()
+    if not creating and not fields.get("secret"):
+        fields.pop("secret", None)
+    changed = [f for f in fields if getattr(endpoint, f) != fields[f]]
+    for name, value in fields.items():
+        setattr(endpoint, name, value)
+    if not (endpoint.url or "").lower().startswith(("http://", "https://")):
+        raise ValidationError({"url": _("Webhook 地址必须以 http:// 或 https:// 开头。")})
+    endpoint.full_clean()
+    with transaction.atomic():
+        endpoint.save()
+        audit_log(
+            actor=actor,
+            action="notifications.webhook_create" if creating else "notifications.webhook_update",
+            obj=endpoint,
+            data={
+                "changed": changed,
+                "platform": endpoint.platform,
+                "unit": endpoint.unit_id,
+                "enabled": endpoint.enabled,
+                "secret": bool(endpoint.secret),
+            },
+        )
+    return endpoint
+
+
+def webhook_endpoint_test(*, actor: User, endpoint: WebhookEndpoint) -> Delivery:
+    """发送测试消息: queue one message to the robot (sent by the worker like any other)."""
+    now = timezone.now()
+    with _in_site_language():
+        subject = _("落实测试消息")
+        body = _("这是一条测试消息：群机器人“%(name)s”已接入落实督查督办系统。") % {
+            "name": endpoint.name
+        }
+    with transaction.atomic():
+        delivery = Delivery.objects.create(
+            channel=endpoint.platform,
+            endpoint=endpoint,
+            target=endpoint.name[:254],
+            subject=subject,
+            body=body,
+            url=texts.absolute("/"),
+            next_attempt_at=now,
+            created_at=now,
+            idempotency_key=f"hook{endpoint.pk}:test:{now.timestamp()}",
+        )
+        audit_log(actor=actor, action="notifications.webhook_test", obj=endpoint)
+    return delivery
+
+
+# --- the inbox --------------------------------------------------------------------------------
 
 
 def unread_count(user: User) -> int:
