@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "luoshi.tasks",
     "luoshi.reports",
     "luoshi.notifications",
+    "luoshi.supervision",
     "luoshi.home",
     "luoshi.demo",
 ]
