@@ -81,9 +81,11 @@ class _Row:
 
 
 def overdue_notice_counts(task_ids: list[int] | None, today: dt.date) -> dict[int, int]:
-    """Supervision notices unanswered past their reply date, per task. The supervision engine
-    (督办单) supplies these; without it there are none."""
-    return {}
+    """Supervision notices (督办单) unanswered past their reply date, per task: one query,
+    over every open task when `task_ids` is None or large (the daily run)."""
+    from luoshi.supervision.queries import overdue_notice_counts as counts
+
+    return counts(task_ids, today)
 
 
 def _combine(own: tuple[str, list, int], children: list[_Row]) -> tuple[str, list, int]:
