@@ -20,4 +20,5 @@ urlpatterns = [
     path("calendar/", include("luoshi.workcal.urls")),
     path("org/", include("luoshi.org.urls")),
     path("audit/", include("luoshi.audit.urls")),
+    path("notifications/", include("luoshi.notifications.urls")),
 ]

@@ -54,6 +54,9 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     "calendar.edit": {Role.SYSADMIN},
     "org.manage": {Role.SYSADMIN},
     "audit.view": {Role.AUDITOR},
+    # 消息: everyone reads their own inbox; the system administrator runs the channels
+    "inbox.view": {r.value for r in Role},
+    "notify.manage": {Role.SYSADMIN},
 }
 
 
@@ -90,6 +93,7 @@ def _who_may(action: str) -> str:
         "calendar.edit": _("只有系统管理员可以修改工作日历。"),
         "org.manage": _("只有系统管理员可以管理单位与账号。"),
         "audit.view": _("只有审计管理员可以查看审计日志。"),
+        "notify.manage": _("只有系统管理员可以管理消息推送和群机器人。"),
         # actions on one task
         "task.edit": _("只有督查室人员可以编辑任务。"),
         "task.decompose": _("只有督查室人员可以分解任务。"),
