@@ -50,5 +50,7 @@ def test_leader_reads_the_lights_filters_the_ledger_and_opens_a_task(world, page
     page.get_by_role("link", name="开通城市快速公交线路").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("开通城市快速公交线路")
     expect(page.locator(".task-head .light")).to_have_text("绿灯")
-    # A leader reads; the buttons that change a task are not there.
-    expect(page.locator("#task-actions")).to_have_count(0)
+    # A leader oversees; the office's and the units' buttons are not there.
+    for verb in ("签收", "填报", "交办", "编辑", "分解", "申请办结"):
+        expect(page.get_by_role("button", name=verb, exact=True)).to_have_count(0)
+        expect(page.get_by_role("link", name=verb, exact=True)).to_have_count(0)
