@@ -28,7 +28,7 @@ def test_switch_to_english_and_back_stays_on_the_page(world, page, login):
     expect(page.get_by_role("navigation", name="主菜单")).to_contain_text("工作台")
 
 
-def test_the_login_page_switches_language_before_logging_in(world, page):
+def test_the_login_page_switches_language_before_logging_in(transactional_db, page):
     page.goto("/login/")
     html = page.locator("html")
     expect(html).to_have_attribute("lang", "zh-hans")
