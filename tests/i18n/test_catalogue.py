@@ -336,7 +336,7 @@ def _pages(w):
     t = lambda name, *args: reverse(name, args=args)  # noqa: E731
     return [
         (None, t("login"), 200, ["Log in", "User name", "Password"]),
-        (w.liaison_a, t("home"), 200, ["Home", "To acknowledge", "Reports due", "Returned"]),
+        (w.liaison_a, t("home"), 200, ["To acknowledge", "Reports due", "March 10, 2026"]),
         (w.head_a, t("home"), 200, ["Home", "Overdue", "Due soon"]),
         (w.sup, t("home"), 200, ["Lights by unit", "Closure requests to review", "Red"]),
         (w.leader, t("home"), 200, ["Tasks I lead", "Units with most red and yellow lights"]),
