@@ -71,6 +71,16 @@ def past_windows(
     """The `count` most recent windows whose deadline is before `today`, newest first."""
     if cycle in ("", "none"):
         return []
+    key = ("past_windows", cycle, today, report_day, count)
+    found = cal.memo.get(key)
+    if found is None:  # the same for every task of this cycle: computed once per calendar
+        found = cal.memo[key] = _past_windows(cycle, today, cal, report_day, count)
+    return list(found)
+
+
+def _past_windows(
+    cycle: str, today: dt.date, cal: WorkCalendar, report_day: int | None, count: int
+) -> list[Window]:
     found: list[Window] = []
     probe = today
     for _ in range(count + 3):

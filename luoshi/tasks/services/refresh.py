@@ -1,17 +1,11 @@
-"""Keeping lights and progress current: after every change to one task (task_refresh), and
-once a day for every open task (lights_refresh_all, run by `luoshi tick`).
-
-A parent's progress is the mean of its children's (a closed child counts as 100) and its light
-is the worst of its own and its open children's lights; closed when all are closed is blue.
-"""
-
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from luoshi.lib import clock
@@ -44,9 +38,10 @@ _FIELDS = (
     "light",
     "light_reasons",
 )
+_LIT = (TaskState.ASSIGNED, TaskState.IN_PROGRESS, TaskState.CLOSURE_REQUESTED)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     id: int
     parent_id: int | None
@@ -62,16 +57,18 @@ class _Row:
     last_report_on: dt.date | None
     light: str
     light_reasons: list
+    # (light, light_reasons, progress) as read, kept once the row is changed in memory
+    old: tuple | None = None
 
-    def facts(self, milestones: list[dt.date], notices: int) -> LightFacts:
-        assigned_on = timezone.localdate(self.assigned_at) if self.assigned_at else None
+    def facts(self, milestones: list[dt.date], notices: int, percent: int, tz) -> LightFacts:
+        assigned_on = self.assigned_at.astimezone(tz).date() if self.assigned_at else None
         return LightFacts(
             state=self.state,
             due=self.due,
             ongoing=self.ongoing,
             start=self.start_date or assigned_on,
             assigned_on=assigned_on,
-            percent=self.progress,
+            percent=percent,
             report_cycle=self.report_cycle,
             report_day=self.report_day,
             last_report_on=self.last_report_on,
@@ -88,28 +85,34 @@ def overdue_notice_counts(task_ids: list[int] | None, today: dt.date) -> dict[in
     return counts(task_ids, today)
 
 
-def _combine(own: tuple[str, list, int], children: list[_Row]) -> tuple[str, list, int]:
-    light, reasons, progress = own
-    if not children:
-        return own
-    live = [c for c in children if c.state not in (TaskState.CANCELLED,)]
-    if live:
-        progress = round(
-            sum(100 if c.state == TaskState.CLOSED else c.progress for c in live) / len(live)
-        )
-    open_lights = [c.light for c in live if c.light not in (Light.BLUE, Light.NONE)]
+def _rolled_progress(progress: int, children: list[_Row]) -> int:
+    """A parent's progress: the mean of its children's (a closed child counts as 100)."""
+    live = [c for c in children if c.state != TaskState.CANCELLED]
+    if not live:
+        return progress
+    return round(sum(100 if c.state == TaskState.CLOSED else c.progress for c in live) / len(live))
+
+
+def _combine(light: str, reasons: list, children: list[_Row]) -> tuple[str, list]:
+    """A parent's light: the worst of its own and its open children's."""
+    open_lights = [
+        c.light
+        for c in children
+        if c.state != TaskState.CANCELLED and c.light not in (Light.BLUE, Light.NONE)
+    ]
     if light not in (Light.BLUE, Light.NONE) and open_lights:
         child_worst = worst(*open_lights)
         if worst(light, child_worst) != light:
             reasons = [*reasons, {"code": "children", "light": child_worst}]
             light = child_worst
-    return light, reasons, progress
+    return light, reasons
 
 
 def _compute_rows(
     rows: dict[int, _Row], today: dt.date, cal: WorkCalendar, only_ids: set[int] | None = None
 ) -> list[_Row]:
-    """Compute lights bottom-up for `rows` (children before parents). Returns changed rows."""
+    """Compute lights bottom-up for `rows` (children before parents). Returns changed rows,
+    each with `old` set to the values it was read with."""
     ids = list(rows)
     milestones: dict[int, list[dt.date]] = defaultdict(list)
     open_ms = Milestone.objects.filter(completed_on__isnull=True)
@@ -125,51 +128,105 @@ def _compute_rows(
         if row.parent_id in rows:
             children[row.parent_id].append(row)
     changed: list[_Row] = []
+    no_milestones: list[dt.date] = []
+    tz = timezone.get_default_timezone()  # dates are Asia/Shanghai dates, whoever asks
     for row in sorted(rows.values(), key=lambda r: -r.depth):
         if only_ids is not None and row.id not in only_ids:
             continue
-        light, reasons = compute_light(
-            row.facts(milestones.get(row.id, []), notices.get(row.id, 0)), today, cal
-        )
-        light, reasons, progress = _combine((light, reasons, row.progress), children[row.id])
-        if (light, reasons, progress) != (row.light, row.light_reasons, row.progress):
-            old_light = row.light
+        own_children = children.get(row.id)
+        # the rolled-up progress first: the parent's own lag is judged on it
+        progress = _rolled_progress(row.progress, own_children) if own_children else row.progress
+        if row.state == TaskState.CLOSED:  # compute_light's first rule, without the facts
+            light, reasons = Light.BLUE, []
+        elif row.state not in _LIT:
+            light, reasons = Light.NONE, []
+        else:
+            light, reasons = compute_light(
+                row.facts(
+                    milestones.get(row.id, no_milestones), notices.get(row.id, 0), progress, tz
+                ),
+                today,
+                cal,
+            )
+        if own_children:
+            light, reasons = _combine(light, reasons, own_children)
+        if light != row.light or progress != row.progress or reasons != row.light_reasons:
+            row.old = (row.light, row.light_reasons, row.progress)
             row.light, row.light_reasons, row.progress = light, reasons, progress
-            row.old_light = old_light  # type: ignore[attr-defined]
             changed.append(row)
     return changed
 
 
-def _save(changed: list[_Row], today: dt.date) -> None:
-    objs = [
-        Task(
-            id=r.id,
-            light=r.light,
-            light_reasons=r.light_reasons,
-            progress=r.progress,
-            light_computed_on=today,
-        )
-        for r in changed
-    ]
-    Task.objects.bulk_update(
-        objs, ["light", "light_reasons", "progress", "light_computed_on"], batch_size=BATCH
-    )
-    now = clock.now()
-    events = [
-        TaskEvent(
-            task_id=r.id,
-            kind=EventKind.LIGHT_CHANGED,
-            at=now,
-            data={"from": r.old_light, "to": r.light, "reasons": r.light_reasons},
-        )
-        for r in changed
-        if r.old_light != r.light  # type: ignore[attr-defined]
-    ]
-    TaskEvent.objects.bulk_create(events, batch_size=BATCH)
+def _sql(template: str, table: str) -> str:
+    """`template` for this database: a JSON parameter is cast to jsonb on PostgreSQL."""
+    json_param = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    return template.format(table=connection.ops.quote_name(table), json=json_param)
+
+
+_UPDATE = (
+    "UPDATE {table} SET light = %s, light_reasons = {json}, progress = %s, "
+    "light_computed_on = %s WHERE id = %s"
+)
+_INSERT_EVENT = (
+    "INSERT INTO {table} (task_id, kind, at, message, data) VALUES (%s, %s, %s, '', {json})"
+)
+
+
+def _save(changed: list[_Row], today: dt.date) -> int:
+    """Write the changed rows in short transactions of BATCH rows, each writing only the rows
+    that still hold what was read: a second worker that computed the same day at the same time,
+    or a task changed meanwhile (whose own refresh is then the newer), leaves that row alone, so
+    no change and no history event is ever written twice. Returns how many rows were written.
+
+    Rows are locked before they are compared (SELECT … FOR UPDATE on PostgreSQL; SQLite's
+    IMMEDIATE transaction holds the write lock), and a batch is short so that the web pages'
+    writes are not held up for long. Plain parameterised SQL (executemany) writes the rows:
+    the ORM's bulk_update and bulk_create cost more than the whole computation."""
+    update = _sql(_UPDATE, Task._meta.db_table)
+    insert_event = _sql(_INSERT_EVENT, TaskEvent._meta.db_table)
+    computed_on = connection.ops.adapt_datefield_value(today)
+    kind = str(EventKind.LIGHT_CHANGED)
+    written = 0
+    for start in range(0, len(changed), BATCH):
+        batch = changed[start : start + BATCH]
+        with transaction.atomic():
+            current = {
+                pk: (light, reasons, progress)
+                for pk, light, reasons, progress in Task.objects.select_for_update()
+                .filter(id__in=[r.id for r in batch])
+                .order_by("id")  # two workers lock rows in one order: no deadlock
+                .values_list("id", "light", "light_reasons", "progress")
+            }
+            batch = [r for r in batch if current.get(r.id) == r.old]
+            if not batch:
+                continue
+            now = connection.ops.adapt_datetimefield_value(clock.now())
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    update,
+                    [
+                        (r.light, json.dumps(r.light_reasons), r.progress, computed_on, r.id)
+                        for r in batch
+                    ],
+                )
+                events = [
+                    (
+                        r.id,
+                        kind,
+                        now,
+                        json.dumps({"from": r.old[0], "to": r.light, "reasons": r.light_reasons}),
+                    )
+                    for r in batch
+                    if r.old[0] != r.light
+                ]
+                if events:
+                    cursor.executemany(insert_event, events)
+            written += len(batch)
+    return written
 
 
 def _load(qs) -> dict[int, _Row]:
-    return {v[0]: _Row(*v) for v in qs.values_list(*_FIELDS)}
+    return {v[0]: _Row(*v) for v in qs.order_by().values_list(*_FIELDS)}
 
 
 @transaction.atomic
@@ -193,14 +250,16 @@ def task_refresh(task: Task, *, today: dt.date | None = None) -> None:
 
 
 def lights_refresh_all(*, today: dt.date | None = None) -> dict[str, int]:
-    """The daily recomputation of every task's light (DESIGN.md: once a day)."""
+    """The daily recomputation of every task's light (DESIGN.md: once a day).
+
+    Reads every task once (no lock: SQLite's WAL and PostgreSQL let pages go on reading and
+    writing), computes in memory, then writes the changed rows in short batches (_save)."""
     today = today or clock.today()
     cal = WorkCalendar()
-    with transaction.atomic():
-        rows = _load(Task.objects.exclude(state=TaskState.DRAFT))
-        changed = _compute_rows(rows, today, cal)
-        _save(changed, today)
+    rows = _load(Task.objects.exclude(state=TaskState.DRAFT))
+    changed = _compute_rows(rows, today, cal)
+    written = _save(changed, today)
     counts: dict[str, int] = defaultdict(int)
     for row in rows.values():
         counts[str(row.light) or "none"] += 1
-    return {"tasks": len(rows), "changed": len(changed), **counts}
+    return {"tasks": len(rows), "changed": written, **counts}

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext, pgettext
 
 from luoshi.lib import clock
 from luoshi.tasks.models import Light
-from luoshi.tasks.services.tick import daily_tick
+from luoshi.tasks.services.tick import TickFailed, daily_tick, step_title
 from luoshi.workcal.services import WorkCalendar
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -47,8 +47,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         given = options.get("today")
         day = parse_day(given) if given is not None else clock.today()
+        failed: TickFailed | None = None
         with clock.pinned_today(day):
-            summary = daily_tick(today=day)
+            try:
+                summary = daily_tick(today=day)
+            except TickFailed as exc:  # the other steps ran; say which failed, then fail
+                summary, failed = exc.summary, exc
         if not WorkCalendar().is_working_day(day):
             self.stdout.write(
                 _("%(day)s 是休息日；亮灯与日期有关，仍已按该日重新计算。") % {"day": day}
@@ -72,3 +76,29 @@ class Command(BaseCommand):
                 "none": summary.get("none", 0),
             }
         )
+        for step, counts in _other_steps(summary).items():
+            self.stdout.write(
+                _("%(step)s：%(counts)s")
+                % {
+                    "step": step_title(step),
+                    "counts": pgettext("count separator", "，").join(
+                        f"{key} {value}" for key, value in counts.items()
+                    )
+                    or _("无"),
+                }
+            )
+        if failed is not None:
+            raise CommandError(
+                _("以下步骤出错，其余步骤已完成：%(steps)s。详情见日志。")
+                % {"steps": "、".join(step_title(name) for name in failed.failures)}
+            )
+
+
+def _other_steps(summary: dict) -> dict[str, dict[str, int]]:
+    """The counts of the steps after lights, by step: {"supervision": {"urged": 3}}."""
+    steps: dict[str, dict[str, int]] = {}
+    for key, value in summary.items():
+        if "." in key:
+            step, name = key.split(".", 1)
+            steps.setdefault(step, {})[name] = value
+    return steps
