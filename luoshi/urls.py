@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("luoshi.home.urls")),
     path("tasks/", include("luoshi.tasks.urls")),
     path("reports/", include("luoshi.reports.urls")),
+    path("supervision/", include("luoshi.supervision.urls")),
     path("calendar/", include("luoshi.workcal.urls")),
     path("org/", include("luoshi.org.urls")),
     path("audit/", include("luoshi.audit.urls")),

@@ -57,6 +57,10 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     # 消息: everyone reads their own inbox; the system administrator runs the channels
     "inbox.view": {r.value for r in Role},
     "notify.manage": {Role.SYSADMIN},
+    # 督办: the ladder's rules, 催办 of many tasks at once, the list of 督办单
+    "supervision.ladder": OFFICE_ROLES,
+    "supervision.urge": OFFICE_ROLES,
+    "supervision.notices": OVERSIGHT_ROLES,
 }
 
 
@@ -149,6 +153,8 @@ def _not_now(action: str, task: Task, mine: TaskUnit | None) -> str:
 def denial_message(action: str, user=None, task: Task | None = None) -> str:
     """The reason, in Chinese, why `user` may not do `action` (on `task`): who may, or, when
     the user is among those, why not now (the task's state, not yet signed…)."""
+    if action in SUPERVISION_ACTIONS:
+        return _supervision_denial(action, user, task)
     if task is None or user is None or not _active(user):
         return _who_may(action)
     role = user.role
@@ -247,6 +253,8 @@ def can(user, action: str, task: Task) -> bool:
         return role in OFFICE_ROLES and task.state in (*OPEN_STATES, TaskState.DRAFT)
     if action == "task.resume":
         return role in OFFICE_ROLES and task.state == TaskState.SUSPENDED
+    if action in SUPERVISION_ACTIONS:
+        return _can_supervise(user, action, task)
     mine = own_assignment(user, task)
     if action == "task.acknowledge":
         return mine is not None and mine.acknowledged_at is None and task.state in OPEN_STATES
@@ -329,6 +337,10 @@ TASK_ACTIONS = (
     "task.request_closure",
     "task.head_review",
     "task.milestone",
+    "task.urge",
+    "task.notice",
+    "task.notice_reply",
+    "task.supervise",
 )
 
 
@@ -342,7 +354,21 @@ def task_actions(user, task: Task) -> set[str]:
 # --- parts of a task: reports, closure requests, their files and history ---------------------
 
 # History entries that tell one unit's part: another unit's are hidden from a co-unit.
-PART_EVENT_KINDS = ("reported", "closure_requested")
+PART_EVENT_KINDS = (
+    "reported",
+    "closure_requested",
+    # 督办 of the lead unit (催办, 督办单, 约谈…): a co-unit reads its own replies only
+    "reminded",
+    "urged",
+    "notice_issued",
+    "notice_replied",
+    "leader_notified",
+    "bulletin_listed",
+    "talk_recorded",
+    "field_checked",
+)
+# History entries only the office and leaders read: a 督办单 drafted, not yet issued.
+OFFICE_EVENT_KINDS = ("notice_drafted",)
 
 
 def part_unit_id(user, task: Task) -> int | None:
@@ -392,6 +418,8 @@ def visible_events(user, task: Task, qs=None):
     qs = (TaskEvent.objects.all() if qs is None else qs).filter(task=task)
     if not can_view_task(user, task):
         return qs.none()
+    if user.role not in OVERSIGHT_ROLES:
+        qs = qs.exclude(kind__in=OFFICE_EVENT_KINDS)
     unit_id = part_unit_id(user, task)
     if unit_id is None:
         return qs
@@ -418,3 +446,138 @@ def get_attachment_for_user(user, pk: int):
     if unit_id is not None and owner.unit_id != unit_id:
         raise Http404(_("附件不存在。"))
     return attachment
+
+
+# --- supervision (督办): 催办, 督办单, 约谈 / 实地核查 -------------------------------------------
+#
+# The office urges (催办) and issues notices (下发督办单) on tasks being worked on (已交办,
+# 办理中), and records talks and field checks (task.supervise, also used to close a notice)
+# on any task past its draft that is not cancelled. A notice is read by whoever reads the
+# task's every part (the office, leaders, the lead unit) and by the co-units it is copied to;
+# units see it once issued. A unit replies, once, to a notice addressed to it (主送 or 抄送).
+# Records (约谈, 实地核查) are read by whoever reads the task's every part.
+
+SUPERVISION_ACTIONS = {
+    "task.urge",
+    "task.notice",
+    "task.notice_reply",
+    "task.supervise",
+    "supervision.ladder",
+    "supervision.urge",
+    "supervision.notices",
+}
+SUPERVISED_STATES = (TaskState.ASSIGNED, TaskState.IN_PROGRESS)
+
+
+def notices_to_reply(user, task: Task | None = None):
+    """Issued notices addressed to the user's unit (主送 or 抄送) that it has not answered."""
+    from luoshi.supervision.models import NoticeReply, NoticeState, SupervisionNotice
+
+    if not _active(user) or user.role not in UNIT_ROLES or not user.unit_id:
+        return SupervisionNotice.objects.none()
+    qs = SupervisionNotice.objects.filter(
+        Q(unit_id=user.unit_id) | Q(copy_units=user.unit_id),
+        state__in=(NoticeState.ISSUED, NoticeState.REPLIED),
+    ).exclude(Exists(NoticeReply.objects.filter(notice=OuterRef("pk"), unit_id=user.unit_id)))
+    if task is not None:
+        qs = qs.filter(task=task)
+    return qs.distinct()
+
+
+def _can_supervise(user, action: str, task: Task) -> bool:
+    if action == "task.notice_reply":
+        return notices_to_reply(user, task).exists()
+    if user.role not in OFFICE_ROLES:
+        return False
+    if action in {"task.urge", "task.notice"}:
+        return task.state in SUPERVISED_STATES
+    if action == "task.supervise":
+        return task.state not in (TaskState.DRAFT, TaskState.CANCELLED)
+    raise KeyError(f"unknown action {action!r}")
+
+
+def _supervision_denial(action: str, user, task: Task | None) -> str:
+    who = {
+        "task.urge": _("只有督查室人员可以催办。"),
+        "task.notice": _("只有督查室人员可以下发督办单。"),
+        "task.notice_reply": _("只有督办单的主送或抄送单位可以回复。"),
+        "task.supervise": _("只有督查室人员可以记录约谈、实地核查和办结督办单。"),
+        "supervision.ladder": _("只有督查室人员可以设置督办升级规则。"),
+        "supervision.urge": _("只有督查室人员可以催办。"),
+        "supervision.notices": _("督办单只对督查室人员和领导开放。"),
+    }[action]
+    if task is None or user is None or not _active(user):
+        return who
+    if action == "task.notice_reply":
+        if notices_to_reply(user, None).filter(task=task).exists():
+            return who
+        if user.role in UNIT_ROLES and own_assignment(user, task) is not None:
+            return _("没有需要本单位回复的督办单。")
+        return who
+    if user.role not in OFFICE_ROLES:
+        return who
+    state = task.get_state_display()
+    if action == "task.urge":
+        return _("任务当前状态为“%(state)s”，不能催办。") % {"state": state}
+    if action == "task.notice":
+        return _("任务当前状态为“%(state)s”，不能下发督办单。") % {"state": state}
+    return _("任务当前状态为“%(state)s”，不能执行此操作。") % {"state": state}
+
+
+def visible_notices(user, task: Task, qs=None):
+    """The 督办单 of this task the user may read: all of them for the office and leaders
+    (drafts included), the issued ones for the lead unit, those copied to it for a co-unit."""
+    from luoshi.supervision.models import NoticeState, SupervisionNotice
+
+    qs = (SupervisionNotice.objects.all() if qs is None else qs).filter(task=task)
+    if not can_view_task(user, task):
+        return qs.none()
+    if user.role in OVERSIGHT_ROLES:
+        return qs
+    qs = qs.exclude(state=NoticeState.DRAFT)
+    unit_id = part_unit_id(user, task)
+    if unit_id is None:
+        return qs
+    return qs.filter(Q(unit_id=unit_id) | Q(copy_units=unit_id)).distinct()
+
+
+def get_notice_for_user(user, pk: int):
+    """A 督办单, if the user may read it (else 404)."""
+    from luoshi.supervision.models import SupervisionNotice
+
+    notice = SupervisionNotice.objects.select_related("task", "unit").filter(pk=pk).first()
+    if notice is None or not visible_notices(user, notice.task).filter(pk=pk).exists():
+        raise Http404(_("督办单不存在或您无权查看。"))
+    return notice
+
+
+def visible_supervision_records(user, task: Task, qs=None):
+    """约谈 and 实地核查 records: read by whoever reads the task's every part."""
+    from luoshi.supervision.models import SupervisionRecord
+
+    qs = (SupervisionRecord.objects.all() if qs is None else qs).filter(task=task)
+    return qs if sees_every_part(user, task) else qs.none()
+
+
+def get_supervision_file_for_user(user, pk: int):
+    """A file of a notice reply or a record, on the same terms as its owner (else 404). A
+    co-unit reads its own replies' files."""
+    from luoshi.supervision.models import SupervisionFile
+
+    item = (
+        SupervisionFile.objects.select_related("reply__notice__task", "record__task")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404(_("附件不存在。"))
+    if item.reply_id:
+        task = item.reply.notice.task
+        ok = visible_notices(user, task).filter(pk=item.reply.notice_id).exists() and (
+            part_unit_id(user, task) in (None, item.reply.unit_id)
+        )
+    else:
+        ok = visible_supervision_records(user, item.record.task).filter(pk=item.record_id).exists()
+    if not ok:
+        raise Http404(_("附件不存在。"))
+    return item

@@ -61,6 +61,12 @@ MAY = {
     "task.request_closure": _on("live", who=LEAD),
     # no closure request awaits a unit head in this world
     "task.head_review": _on(who=NOBODY),
+    # 督办: the office urges and issues notices on tasks being worked on, and records talks,
+    # field checks (and closes notices) on any task past its draft; no notice awaits a reply
+    "task.urge": _on("fresh", "live", who=OFFICE),
+    "task.notice": _on("fresh", "live", who=OFFICE),
+    "task.supervise": _on("fresh", "live", "pending", "closed", "suspended", who=OFFICE),
+    "task.notice_reply": _on(who=NOBODY),
     "task.milestone": {
         **_on("fresh", "live", "pending", who=OFFICE),
         "live": OFFICE | LEAD,
@@ -79,6 +85,9 @@ ROLE_MAY = {
     "calendar.edit": {"sysadmin"},
     "org.manage": {"sysadmin"},
     "audit.view": {"auditor"},
+    "supervision.ladder": {"supervisor"},
+    "supervision.urge": {"supervisor"},
+    "supervision.notices": {"supervisor", "leader"},
 }
 
 
@@ -92,7 +101,10 @@ def test_the_matrix_covers_every_action_the_policy_knows():
     )
     assert set(ROLE_MAY) == set(policy.ROLE_ACTIONS)
     # every action is allowed to someone somewhere, except the one this world never reaches
-    assert {a for a, cells in MAY.items() if not any(cells.values())} == {"task.head_review"}
+    assert {a for a, cells in MAY.items() if not any(cells.values())} == {
+        "task.head_review",
+        "task.notice_reply",
+    }
 
 
 def test_whoever_may_act_may_see():
