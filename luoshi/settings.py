@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "luoshi.tasks",
     "luoshi.reports",
     "luoshi.notifications",
+    "luoshi.extensions",
+    "luoshi.rechecks",
     "luoshi.supervision",
     "luoshi.home",
     "luoshi.demo",
