@@ -153,6 +153,8 @@ def _not_now(action: str, task: Task, mine: TaskUnit | None) -> str:
 def denial_message(action: str, user=None, task: Task | None = None) -> str:
     """The reason, in Chinese, why `user` may not do `action` (on `task`): who may, or, when
     the user is among those, why not now (the task's state, not yet signed…)."""
+    if action in FOLLOWUP_ACTIONS:
+        return _followup_denial(action, user, task)
     if action in SUPERVISION_ACTIONS:
         return _supervision_denial(action, user, task)
     if task is None or user is None or not _active(user):
@@ -255,6 +257,8 @@ def can(user, action: str, task: Task) -> bool:
         return role in OFFICE_ROLES and task.state == TaskState.SUSPENDED
     if action in SUPERVISION_ACTIONS:
         return _can_supervise(user, action, task)
+    if action in FOLLOWUP_ACTIONS:
+        return _can_followup(user, action, task)
     mine = own_assignment(user, task)
     if action == "task.acknowledge":
         return mine is not None and mine.acknowledged_at is None and task.state in OPEN_STATES
@@ -341,6 +345,11 @@ TASK_ACTIONS = (
     "task.notice",
     "task.notice_reply",
     "task.supervise",
+    "task.request_extension",
+    "task.decide_extension",
+    "task.schedule_recheck",
+    "task.confirm_recheck",
+    "task.verify_recheck",
 )
 
 
@@ -357,6 +366,7 @@ def task_actions(user, task: Task) -> set[str]:
 PART_EVENT_KINDS = (
     "reported",
     "closure_requested",
+    "extension_requested",  # the lead unit's reason for asking
     # 督办 of the lead unit (催办, 督办单, 约谈…): a co-unit reads its own replies only
     "reminded",
     "urged",
@@ -581,3 +591,240 @@ def get_supervision_file_for_user(user, pk: int):
     if not ok:
         raise Http404(_("附件不存在。"))
     return item
+
+
+# --- extensions (申请延期) and re-checks (回头看) ---------------------------------------------
+#
+# 申请延期: the lead unit (liaison or head, once signed) of a task in progress with a due date,
+# one open request at a time. The office decides first; where the office's 同意 routed the
+# request on to the lead leader (a task of high priority), only that leader decides.
+# 回头看: the office schedules one on a closed task and gives the verdict; the lead unit
+# answers once it is due. A failed re-check reopens the task (task.reopen: the office, on a
+# closed task; no button of its own). Requests and re-checks are the lead unit's part: a
+# co-unit does not read them.
+
+FOLLOWUP_ACTIONS = {
+    "task.request_extension",
+    "task.decide_extension",
+    "task.schedule_recheck",
+    "task.confirm_recheck",
+    "task.verify_recheck",
+    "task.reopen",
+}
+
+
+def open_extension_request(task: Task):
+    """The task's extension request awaiting a decision, if any (at most one)."""
+    from luoshi.extensions.models import OPEN_EXTENSION_STATES, ExtensionRequest
+
+    return ExtensionRequest.objects.filter(task=task, state__in=OPEN_EXTENSION_STATES).first()
+
+
+def open_recheck(task: Task):
+    """The task's re-check not yet decided (scheduled, due or answered), if any."""
+    from luoshi.rechecks.models import OPEN_RECHECK_STATES, Recheck
+
+    return Recheck.objects.filter(task=task, state__in=OPEN_RECHECK_STATES).first()
+
+
+def _signed_lead(user, task: Task) -> bool:
+    mine = own_assignment(user, task)
+    return (
+        mine is not None and mine.role == AssignmentRole.LEAD and mine.acknowledged_at is not None
+    )
+
+
+def _can_followup(user, action: str, task: Task) -> bool:
+    from luoshi.extensions.models import ExtensionState
+    from luoshi.rechecks.models import RecheckState
+
+    role = user.role
+    if action == "task.reopen":
+        return role in OFFICE_ROLES and task.state == TaskState.CLOSED
+    if action == "task.schedule_recheck":
+        return role in OFFICE_ROLES and task.state == TaskState.CLOSED and not open_recheck(task)
+    if action == "task.verify_recheck":
+        if role not in OFFICE_ROLES:
+            return False
+        recheck = open_recheck(task)
+        return recheck is not None and recheck.state in (RecheckState.DUE, RecheckState.SUBMITTED)
+    if action == "task.decide_extension":
+        if role not in OVERSIGHT_ROLES:
+            return False
+        request = open_extension_request(task)
+        if request is None:
+            return False
+        if request.state == ExtensionState.PENDING:
+            return role in OFFICE_ROLES
+        return role == Role.LEADER and request.leader_id == user.pk
+    if role not in UNIT_ROLES:
+        return False
+    if action == "task.request_extension":
+        return (
+            task.state == TaskState.IN_PROGRESS
+            and not task.ongoing
+            and task.due is not None
+            and _signed_lead(user, task)
+            and open_extension_request(task) is None
+        )
+    if action == "task.confirm_recheck":
+        recheck = open_recheck(task)
+        return (
+            recheck is not None and recheck.state == RecheckState.DUE and _signed_lead(user, task)
+        )
+    raise KeyError(f"unknown action {action!r}")
+
+
+def _followup_denial(action: str, user, task: Task | None) -> str:
+    from luoshi.extensions.models import ExtensionState
+    from luoshi.rechecks.models import RecheckState
+
+    who = {
+        "task.request_extension": _("只有牵头单位的联络员或负责人可以申请延期。"),
+        "task.decide_extension": _("延期申请由督查室审核；重要任务经督查室同意后由牵头领导审批。"),
+        "task.schedule_recheck": _("只有督查室人员可以安排回头看。"),
+        "task.confirm_recheck": _("只有牵头单位的联络员或负责人可以反馈回头看情况。"),
+        "task.verify_recheck": _("只有督查室人员可以核验回头看。"),
+        "task.reopen": _("只有督查室人员可以让任务重新办理。"),
+    }[action]
+    if task is None or user is None or not _active(user):
+        return who
+    role = user.role
+    state = task.get_state_display()
+    if action == "task.decide_extension":
+        request = open_extension_request(task)
+        if role in OFFICE_ROLES:
+            if request is not None and request.state == ExtensionState.LEADER_PENDING:
+                return _("该延期申请已经督查室同意，正在等待牵头领导审批。")
+            return _("没有待审批的延期申请。")
+        if role == Role.LEADER and task.lead_leader_id == user.pk:
+            if request is not None and request.state == ExtensionState.PENDING:
+                return _("该延期申请尚待督查室审核，督查室同意后再报您审批。")
+            if request is None:
+                return _("没有待审批的延期申请。")
+        return who
+    if action in {"task.schedule_recheck", "task.verify_recheck", "task.reopen"}:
+        if role not in OFFICE_ROLES:
+            return who
+        recheck = open_recheck(task)
+        if action == "task.verify_recheck":
+            if recheck is not None and recheck.state == RecheckState.SCHEDULED:
+                return _("回头看定于 %(date)s，到期后由牵头单位反馈，再行核验。") % {
+                    "date": recheck.due_on.isoformat()
+                }
+            return _("没有待核验的回头看。")
+        if action == "task.schedule_recheck" and recheck is not None:
+            return _("该任务已安排回头看（%(date)s），不能重复安排。") % {
+                "date": recheck.due_on.isoformat()
+            }
+        return _("只有已办结的任务可以安排回头看或重新办理；该任务当前状态为“%(state)s”。") % {
+            "state": state
+        }
+    mine = own_assignment(user, task)
+    if mine is None or mine.role != AssignmentRole.LEAD:
+        return who
+    if task.state in OPEN_STATES and mine.acknowledged_at is None:
+        return _("请先签收任务。")
+    if action == "task.request_extension":
+        if open_extension_request(task) is not None:
+            return _("已有一项延期申请正在审批，请等待结果后再申请。")
+        if task.ongoing or task.due is None:
+            return _("长期坚持的任务没有完成时限，不能申请延期。")
+        return _("任务当前状态为“%(state)s”，不能申请延期。") % {"state": state}
+    recheck = open_recheck(task)
+    if recheck is None:
+        return _("没有待反馈的回头看。")
+    if recheck.state == RecheckState.SCHEDULED:
+        return _("回头看定于 %(date)s，到期后再反馈。") % {"date": recheck.due_on.isoformat()}
+    return _("回头看情况已反馈，正在等待督查室核验。")
+
+
+def extension_requests_to_decide(user, qs=None):
+    """The extension requests awaiting this user's decision: the office's, in its scope; a
+    leader's, those routed to them."""
+    from luoshi.extensions.models import ExtensionRequest, ExtensionState
+
+    qs = ExtensionRequest.objects.all() if qs is None else qs
+    if not _active(user):
+        return qs.none()
+    if user.role in OFFICE_ROLES:
+        return qs.filter(state=ExtensionState.PENDING, task__in=visible_tasks(user))
+    if user.role == Role.LEADER:
+        return qs.filter(state=ExtensionState.LEADER_PENDING, leader=user)
+    return qs.none()
+
+
+def rechecks_to_verify(user, qs=None):
+    """Re-checks that are due (answered or not) on tasks the office user sees."""
+    from luoshi.rechecks.models import Recheck, RecheckState
+
+    qs = Recheck.objects.all() if qs is None else qs
+    if not _active(user) or user.role not in OFFICE_ROLES:
+        return qs.none()
+    return qs.filter(
+        state__in=(RecheckState.DUE, RecheckState.SUBMITTED), task__in=visible_tasks(user)
+    )
+
+
+def rechecks_to_answer(user, qs=None):
+    """Re-checks due for the user's unit to answer (it leads the task)."""
+    from luoshi.rechecks.models import Recheck, RecheckState
+
+    qs = Recheck.objects.all() if qs is None else qs
+    if not _active(user) or user.role not in UNIT_ROLES or not user.unit_id:
+        return qs.none()
+    lead = TaskUnit.objects.filter(
+        task=OuterRef("task"), unit_id=user.unit_id, role=AssignmentRole.LEAD
+    )
+    return qs.filter(Exists(lead), state=RecheckState.DUE)
+
+
+def get_extension_request_for_user(user, pk: int):
+    """An extension request, if the user reads its task's every part (else 404)."""
+    from luoshi.extensions.models import ExtensionRequest
+
+    request = (
+        ExtensionRequest.objects.select_related("task", "unit", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None or not sees_every_part(user, request.task):
+        raise Http404(_("延期申请不存在或您无权查看。"))
+    return request
+
+
+def get_recheck_for_user(user, pk: int):
+    """A re-check, if the user reads its task's every part (else 404)."""
+    from luoshi.rechecks.models import Recheck
+
+    recheck = Recheck.objects.select_related("task", "unit").filter(pk=pk).first()
+    if recheck is None or not sees_every_part(user, recheck.task):
+        raise Http404(_("回头看不存在或您无权查看。"))
+    return recheck
+
+
+def get_recheck_evidence_for_user(user, pk: int):
+    """A file of a re-check answer, on the same terms as the re-check (else 404)."""
+    from luoshi.rechecks.models import RecheckEvidence
+
+    item = RecheckEvidence.objects.select_related("recheck__task").filter(pk=pk).first()
+    if item is None or not sees_every_part(user, item.recheck.task):
+        raise Http404(_("附件不存在。"))
+    return item
+
+
+def visible_extension_requests(user, task: Task, qs=None):
+    """The task's extension requests the user may read: the lead unit's part, so a co-unit
+    reads none."""
+    from luoshi.extensions.models import ExtensionRequest
+
+    qs = (ExtensionRequest.objects.all() if qs is None else qs).filter(task=task)
+    return qs if sees_every_part(user, task) else qs.none()
+
+
+def visible_rechecks(user, task: Task, qs=None):
+    """The task's re-checks the user may read (as for extension requests)."""
+    from luoshi.rechecks.models import Recheck
+
+    qs = (Recheck.objects.all() if qs is None else qs).filter(task=task)
+    return qs if sees_every_part(user, task) else qs.none()

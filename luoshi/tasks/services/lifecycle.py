@@ -5,6 +5,7 @@ state in one transaction, writes the task's history and the audit log, and refre
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -365,5 +366,45 @@ def task_cancel(*, actor: User, task: Task, reason: str) -> Task:
     _set_state(task, TaskState.CANCELLED, "light", "light_reasons")
     task_event_record(task=task, kind=EventKind.CANCELLED, actor=actor, message=reason)
     audit_log(actor=actor, action="task.cancel", obj=task, data={"reason": reason})
+    task_refresh(task)
+    return task
+
+
+@transaction.atomic
+def task_reopen(*, actor: User, task: Task, reason: str, due: dt.date | None = None) -> Task:
+    """重新办理: a closed task goes back to 办理中 (e.g. after a failed 回头看), optionally with a
+    new 完成时限 for the rectification. closed_at is cleared; the earlier closure stays in the
+    history (its 审核通过 entry, its approved closure request). A closed parent reopens too,
+    since a closed task cannot have an open sub-task."""
+    task = _lock(task)
+    if task.state != TaskState.CLOSED:
+        raise ValidationError(
+            _("只有已办结的任务可以重新办理；该任务当前状态为“%(state)s”。")
+            % {"state": task.get_state_display()}
+        )
+    policy.require(actor, "task.reopen", task)
+    reason = _reason_required(reason)
+    if due is not None and due <= clock.today():
+        raise ValidationError({"due": _("新的完成时限须晚于今天。")})
+    ancestor_ids = [int(p) for p in task.path.strip("/").split("/")[:-1] if p]
+    closed_ancestors = Task.objects.select_for_update().filter(
+        pk__in=ancestor_ids, state=TaskState.CLOSED
+    )
+    for t in [task, *closed_ancestors.order_by("-depth")]:
+        data = {
+            "closed_at": t.closed_at.isoformat() if t.closed_at else None,
+            "late": t.closed_late,
+        }
+        fields = ["closed_at", "closed_late"]
+        if t is task and due is not None:
+            data.update(old_due=t.due.isoformat() if t.due else None, new_due=due.isoformat())
+            t.due, t.ongoing = due, False
+            fields += ["due", "ongoing"]
+        if t is not task:
+            data["child"] = task.code
+        t.closed_at, t.closed_late = None, False
+        _set_state(t, TaskState.IN_PROGRESS, *fields)
+        task_event_record(task=t, kind=EventKind.REOPENED, actor=actor, message=reason, data=data)
+        audit_log(actor=actor, action="task.reopen", obj=t, data={"reason": reason, **data})
     task_refresh(task)
     return task
