@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("luoshi.home.urls")),
     path("tasks/", include("luoshi.tasks.urls")),
     path("reports/", include("luoshi.reports.urls")),
+    path("extensions/", include("luoshi.extensions.urls")),
+    path("rechecks/", include("luoshi.rechecks.urls")),
     path("supervision/", include("luoshi.supervision.urls")),
     path("calendar/", include("luoshi.workcal.urls")),
     path("org/", include("luoshi.org.urls")),
