@@ -52,6 +52,7 @@ from luoshi.tasks.services.lifecycle import (
     task_suspend,
 )
 from luoshi.tasks.services.sources import source_create
+from tests.rowcounts import count_rows
 
 TODAY = dt.date(2026, 3, 10)
 ASSIGNED = dt.date(2026, 2, 2)
@@ -234,4 +235,4 @@ MODELS = (
 
 def snapshot() -> dict[str, int]:
     """Row counts of everything an action may write: equal before and after = nothing written."""
-    return {model.__name__: model.objects.count() for model in MODELS}
+    return count_rows(MODELS)

@@ -27,6 +27,7 @@ from luoshi.tasks.models import (
 )
 from luoshi.tasks.services.sources import source_create
 from luoshi.workcal.models import CalendarDay
+from tests.rowcounts import count_rows
 
 START = dt.date(2026, 3, 2)
 
@@ -95,7 +96,7 @@ MODELS = (
 
 def snapshot() -> dict[str, int]:
     """Row counts of everything a service may write: equal before and after = nothing written."""
-    return {model.__name__: model.objects.count() for model in MODELS}
+    return count_rows(MODELS)
 
 
 @pytest.fixture

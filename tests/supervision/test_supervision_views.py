@@ -26,6 +26,7 @@ from luoshi.supervision.services import notice_reply, notice_save
 from luoshi.tasks.models import EventKind, Light, TaskEvent
 from luoshi.tasks.services.lifecycle import task_suspend
 from luoshi.tasks.services.refresh import lights_refresh_all
+from tests.rowcounts import count_rows
 from tests.supervision.conftest import pdf
 
 TODAY = dt.date(2026, 9, 10)
@@ -43,7 +44,7 @@ MODELS = (
 
 
 def snapshot() -> dict:
-    counts = {m.__name__: m.objects.count() for m in MODELS}
+    counts = count_rows(MODELS)
     counts["notices"] = list(SupervisionNotice.objects.order_by("pk").values_list("state", "seq"))
     return counts
 

@@ -33,6 +33,7 @@ from luoshi.tasks.services.lifecycle import (
 )
 from luoshi.tasks.services.sources import source_create
 from luoshi.workcal.models import CalendarDay
+from tests.rowcounts import count_rows
 
 TODAY = dt.date(2026, 3, 10)
 ASSIGNED = dt.date(2026, 2, 2)
@@ -174,7 +175,7 @@ MODELS = (
 
 def snapshot() -> dict[str, int]:
     """Row counts of everything an action may write: equal before and after = nothing written."""
-    return {model.__name__: model.objects.count() for model in MODELS}
+    return count_rows(MODELS)
 
 
 @pytest.fixture
