@@ -61,6 +61,13 @@ MAY = {
     "task.request_closure": _on("live", who=LEAD),
     # no closure request awaits a unit head in this world
     "task.head_review": _on(who=NOBODY),
+    # 申请延期: the signed lead unit of a task in progress; nothing awaits a decision here
+    "task.request_extension": _on("live", who=LEAD),
+    "task.decide_extension": _on(who=NOBODY),
+    # 回头看: the office schedules one on a closed task; none is due in this world
+    "task.schedule_recheck": _on("closed", who=OFFICE),
+    "task.confirm_recheck": _on(who=NOBODY),
+    "task.verify_recheck": _on(who=NOBODY),
     # 督办: the office urges and issues notices on tasks being worked on, and records talks,
     # field checks (and closes notices) on any task past its draft; no notice awaits a reply
     "task.urge": _on("fresh", "live", who=OFFICE),
@@ -103,6 +110,9 @@ def test_the_matrix_covers_every_action_the_policy_knows():
     # every action is allowed to someone somewhere, except the one this world never reaches
     assert {a for a, cells in MAY.items() if not any(cells.values())} == {
         "task.head_review",
+        "task.decide_extension",
+        "task.confirm_recheck",
+        "task.verify_recheck",
         "task.notice_reply",
     }
 
@@ -210,6 +220,24 @@ ENDPOINTS = [
     ("cancel", "tasks:cancel", "fresh", "task", "post", "task.cancel", {"reason": "撤销。"}),
     ("resume", "tasks:resume", "suspended", "task", "post", "task.resume", {}),
     ("time node done", "tasks:milestone_done", "live", "milestone", "post", "task.milestone", {}),
+    (
+        "extension request",
+        "extensions:request",
+        "live",
+        "task",
+        "post",
+        "task.request_extension",
+        {"new_due": "2027-03-31", "reason": "受汛期影响，工期顺延。"},
+    ),
+    (
+        "schedule recheck",
+        "rechecks:schedule",
+        "closed",
+        "task",
+        "post",
+        "task.schedule_recheck",
+        {"when": "3", "note": ""},
+    ),
 ]
 
 

@@ -170,6 +170,22 @@ def event_text(event) -> str:
         parts.append(_("待单位负责人审核后上报"))
     elif kind == "closed" and data.get("late"):
         parts.append(_("逾期办结"))
+    elif kind in ("extension_requested", "extension_approved") and data.get("new"):
+        dates = {"old": data.get("old") or "—", "new": data["new"]}
+        if kind == "extension_requested":
+            parts.append(_("申请将完成时限由 %(old)s 延至 %(new)s") % dates)
+        else:
+            parts.append(_("完成时限由 %(old)s 延至 %(new)s") % dates)
+    elif kind == "recheck_scheduled" and data.get("due_on"):
+        parts.append(_("回头看日期：%(date)s") % {"date": data["due_on"]})
+    elif kind == "reopened" and (data.get("new_due") or data.get("child")):
+        if data.get("child"):
+            parts.append(_("下级任务“%(code)s”重新办理") % {"code": data["child"]})
+        else:
+            parts.append(
+                _("完成时限调整为 %(new)s（原为 %(old)s）")
+                % {"new": data["new_due"], "old": data.get("old_due") or "—"}
+            )
     elif kind == "resumed" and data.get("state"):
         parts.append(_("恢复为“%(state)s”") % {"state": _state_name(data["state"])})
     elif kind == "updated" and isinstance(data.get("changes"), dict):
