@@ -29,9 +29,11 @@ from luoshi.notifications.models import (
 from luoshi.notifications.services import _in_site_language, preferences_for, user_channels
 from luoshi.org.models import User
 
-# A digest gathers the notifications of the day before and of the day itself, so that what
-# arrived after yesterday's run (a 催办 by hand in the afternoon) is in today's.
-WINDOW_DAYS = 1
+# A digest gathers what is not yet sent from the last few days, not only from the day
+# itself: what arrived after yesterday's run (a 催办 by hand in the afternoon) is in today's,
+# and a day the worker was down is caught up the next day. Nothing is listed twice: what a
+# digest lists is recorded on it.
+WINDOW_DAYS = 3
 
 
 def _window(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -151,7 +153,17 @@ def _robot_digests(today: dt.date, now: dt.datetime) -> int:
         )
         if endpoint.unit_id is not None:
             notes = notes.filter(recipient__unit_id=endpoint.unit_id)
-        notes = list(notes.select_related("task").order_by("created_at", "id"))
+        # Posted one by one before the robot was switched to a daily digest: not again.
+        posted = Delivery.objects.filter(
+            endpoint=endpoint, kind=DeliveryKind.SINGLE, created_at__gte=start
+        ).values_list("notification_id", "notification__dedupe_key")
+        posted_ids = {pk for pk, _key in posted}
+        posted_keys = {key for _pk, key in posted if key}
+        notes = [
+            n
+            for n in notes.select_related("task").order_by("created_at", "id")
+            if n.pk not in posted_ids and n.dedupe_key not in posted_keys
+        ]
         if not notes:
             continue
         shown, seen = [], set()

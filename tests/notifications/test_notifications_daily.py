@@ -150,3 +150,25 @@ def test_two_workers_running_the_digest_at_once_make_it_once(world):
         t.join()
     assert digests().count() == 2
     assert Delivery.covered.through.objects.count() == 10
+
+
+def test_a_robot_switched_to_digest_does_not_repeat_what_it_posted(world):
+    robot = WebhookEndpoint.objects.create(
+        name="发改委工作群", platform="wecom", url="http://127.0.0.1:9/x", unit=world.a
+    )
+    with clock.pinned_today(TODAY):
+        notify(
+            recipients=[world.liaison_a, world.head_a], kind="urge", title="已推送", dedupe_key="k1"
+        )
+        robot.mode = "digest"
+        robot.save()
+        notify(recipients=[world.liaison_a], kind="urge", title="未推送", dedupe_key="k2")
+    run_daily(today=TODAY)
+    post = Delivery.objects.get(endpoint=robot, kind=DeliveryKind.DIGEST)
+    assert "未推送" in post.body and "已推送" not in post.body
+
+
+def test_a_day_the_worker_missed_is_caught_up(world):
+    remind(world.liaison_a, 2, day=TODAY - dt.timedelta(days=2))
+    assert run_daily(today=TODAY)["digest_notifications"] == 2
+    assert run_daily(today=TODAY + dt.timedelta(days=1))["digest_notifications"] == 0
