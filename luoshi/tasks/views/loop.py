@@ -172,72 +172,83 @@ def _review_page(
     )
 
 
-@object_rule("task.verify")
-@require_http_methods(["GET", "POST"])
-def verify(request, pk: int):
-    """审核通过 (销号), with an optional comment."""
-    task = _task(request, pk, "task.verify")
+def _approve(request, pk: int, *, action: str, service, done: str, stage: str):
+    """The approving half of a closure review (审核通过, or the head's 同意上报): an optional
+    comment; a refusal of the state goes back to the task page with the message."""
+    task = _task(request, pk, action)
     form = VerifyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             try:
-                lifecycle.closure_verify(
-                    actor=request.user, task=task, comment=form.cleaned_data["comment"]
-                )
+                service(actor=request.user, task=task, comment=form.cleaned_data["comment"])
             except ValidationError as exc:
                 return action_failed(request, task, exc)
-            return action_done(request, task, _("已审核通过，任务已办结（销号）。"))
-        _refuse_unless_allowed(request, task, "task.verify")
-    return _review_page(request, task, form, ReasonForm(prefix="return", label=_("退回理由")))
+            return action_done(request, task, done)
+        _refuse_unless_allowed(request, task, action)
+    return_form = ReasonForm(prefix="return", label=_("退回理由"))
+    return _review_page(request, task, form, return_form, stage=stage)
 
 
-@object_rule("task.return")
-@require_http_methods(["GET", "POST"])
-def closure_return(request, pk: int):
-    """退回: the closure is refused; a reason is required."""
-    task = _task(request, pk, "task.return")
+def _return(request, pk: int, *, action: str, service, done: str, stage: str):
+    """The returning half of a closure review (退回): a reason is required."""
+    task = _task(request, pk, action)
     form = ReasonForm(
         request.POST if request.method == "POST" else None, prefix="return", label=_("退回理由")
     )
     if request.method == "POST":
         if form.is_valid():
             try:
-                lifecycle.closure_return(
-                    actor=request.user, task=task, reason=form.cleaned_data["reason"]
-                )
+                service(actor=request.user, task=task, reason=form.cleaned_data["reason"])
             except ValidationError as exc:
                 if "reason" in getattr(exc, "error_dict", {}):
                     add_service_errors(form, exc)
                 else:
                     return action_failed(request, task, exc)
             else:
-                return action_done(request, task, _("已退回，任务回到办理中。"))
+                return action_done(request, task, done)
         else:
-            _refuse_unless_allowed(request, task, "task.return")
-    return _review_page(request, task, VerifyForm(), form, focus="return")
+            _refuse_unless_allowed(request, task, action)
+    return _review_page(request, task, VerifyForm(), form, stage=stage, focus="return")
+
+
+@object_rule("task.verify")
+@require_http_methods(["GET", "POST"])
+def verify(request, pk: int):
+    """审核通过 (销号), with an optional comment."""
+    return _approve(
+        request,
+        pk,
+        action="task.verify",
+        service=lifecycle.closure_verify,
+        done=_("已审核通过，任务已办结（销号）。"),
+        stage=ClosureDecision.PENDING,
+    )
+
+
+@object_rule("task.return")
+@require_http_methods(["GET", "POST"])
+def closure_return(request, pk: int):
+    """退回: the closure is refused; a reason is required."""
+    return _return(
+        request,
+        pk,
+        action="task.return",
+        service=lifecycle.closure_return,
+        done=_("已退回，任务回到办理中。"),
+        stage=ClosureDecision.PENDING,
+    )
 
 
 @object_rule("task.head_review")
 @require_http_methods(["GET", "POST"])
 def head_approve(request, pk: int):
     """单位负责人同意上报: the unit head sends the liaison's closure request to the office."""
-    task = _task(request, pk, "task.head_review")
-    form = VerifyForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                lifecycle.closure_head_approve(
-                    actor=request.user, task=task, comment=form.cleaned_data["comment"]
-                )
-            except ValidationError as exc:
-                return action_failed(request, task, exc)
-            return action_done(request, task, _("已同意上报，办结申请已送督查室审核。"))
-        _refuse_unless_allowed(request, task, "task.head_review")
-    return _review_page(
+    return _approve(
         request,
-        task,
-        form,
-        ReasonForm(prefix="return", label=_("退回理由")),
+        pk,
+        action="task.head_review",
+        service=lifecycle.closure_head_approve,
+        done=_("已同意上报，办结申请已送督查室审核。"),
         stage=ClosureDecision.HEAD_PENDING,
     )
 
@@ -246,27 +257,13 @@ def head_approve(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def head_return(request, pk: int):
     """单位负责人退回: the request goes back to the liaison with a reason."""
-    task = _task(request, pk, "task.head_review")
-    form = ReasonForm(
-        request.POST if request.method == "POST" else None, prefix="return", label=_("退回理由")
-    )
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                lifecycle.closure_head_return(
-                    actor=request.user, task=task, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as exc:
-                if "reason" in getattr(exc, "error_dict", {}):
-                    add_service_errors(form, exc)
-                else:
-                    return action_failed(request, task, exc)
-            else:
-                return action_done(request, task, _("已退回联络员，办结申请未上报。"))
-        else:
-            _refuse_unless_allowed(request, task, "task.head_review")
-    return _review_page(
-        request, task, VerifyForm(), form, stage=ClosureDecision.HEAD_PENDING, focus="return"
+    return _return(
+        request,
+        pk,
+        action="task.head_review",
+        service=lifecycle.closure_head_return,
+        done=_("已退回联络员，办结申请未上报。"),
+        stage=ClosureDecision.HEAD_PENDING,
     )
 
 
