@@ -6,3 +6,8 @@ class NotificationsConfig(AppConfig):
     name = "luoshi.notifications"
     label = "notifications"
     verbose_name = _("消息通知")
+
+    def ready(self) -> None:
+        from luoshi.notifications import signals
+
+        signals.connect()

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -96,14 +95,61 @@ def default_preferences() -> Preferences:
 
 
 def preferences_for(user_ids: Iterable[int]) -> dict[int, Preferences]:
-    """Every given user's preferences, the defaults for those who saved none (one query)."""
+    """Every given user's preferences, the defaults for those who saved none (one query, or
+    none when this transaction already read them)."""
     ids = set(user_ids)
-    found = {
-        p.user_id: Preferences(email=p.email, sms=p.sms, mode=p.mode, saved=True)
-        for p in NotificationPreference.objects.filter(user_id__in=ids)
-    }
-    default = default_preferences()
-    return {uid: found.get(uid, default) for uid in ids}
+    cache = _snapshot()
+    missing = ids - cache.prefs.keys() if cache is not None else ids
+    if missing:
+        default = default_preferences()
+        found = {
+            p.user_id: Preferences(email=p.email, sms=p.sms, mode=p.mode, saved=True)
+            for p in NotificationPreference.objects.filter(user_id__in=missing)
+        }
+        fresh = {uid: found.get(uid, default) for uid in missing}
+        if cache is None:
+            return fresh
+        cache.prefs.update(fresh)
+    return {uid: cache.prefs[uid] for uid in ids}
+
+
+# The daily run notifies thousands of times inside a few transactions: what notify() reads
+# besides the inbox (preferences, the group robots) is read once per outermost transaction
+# and kept on the connection. Saving a preference or a robot drops it (signals below).
+
+
+@dataclass
+class _Snapshot:
+    block: object  # the outermost Atomic it belongs to
+    prefs: dict[int, Preferences]
+    endpoints: list[WebhookEndpoint] | None = None
+
+
+def _snapshot() -> _Snapshot | None:
+    connection = transaction.get_connection()
+    blocks = getattr(connection, "atomic_blocks", None)
+    if not connection.in_atomic_block or not blocks:
+        return None
+    snap = getattr(connection, "_luoshi_notify_snapshot", None)
+    if snap is None or snap.block is not blocks[0]:
+        snap = _Snapshot(block=blocks[0], prefs={})
+        connection._luoshi_notify_snapshot = snap
+    return snap
+
+
+def forget_snapshot(**_kwargs) -> None:
+    connection = transaction.get_connection()
+    connection._luoshi_notify_snapshot = None
+
+
+def _enabled_endpoints() -> list[WebhookEndpoint]:
+    cache = _snapshot()
+    if cache is not None and cache.endpoints is not None:
+        return cache.endpoints
+    endpoints = list(WebhookEndpoint.objects.filter(enabled=True, mode=DeliveryMode.IMMEDIATE))
+    if cache is not None:
+        cache.endpoints = endpoints
+    return endpoints
 
 
 def user_channels(user: User, prefs: Preferences) -> list[tuple[str, str]]:
@@ -184,9 +230,7 @@ def deliveries_create(*, notes: list[Notification], dedupe_key: str = "") -> int
 
 def _robot_deliveries(notes: list[Notification], dedupe_key: str, now) -> list[Delivery]:
     unit_ids = {n.recipient.unit_id for n in notes if n.recipient.unit_id}
-    endpoints = WebhookEndpoint.objects.filter(enabled=True, mode=DeliveryMode.IMMEDIATE).filter(
-        Q(unit__isnull=True) | Q(unit_id__in=unit_ids)
-    )
+    endpoints = [e for e in _enabled_endpoints() if e.unit_id is None or e.unit_id in unit_ids]
     rows = []
     for endpoint in endpoints:
         unit_id = endpoint.unit_id

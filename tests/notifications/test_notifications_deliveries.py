@@ -131,3 +131,31 @@ def test_the_inbox_needs_no_delivery(world, today):
     prefer(world.liaison_a, email=False, sms=False)
     created = notify(recipients=[world.liaison_a], kind="task", title="新任务")
     assert len(created) == 1 and not Delivery.objects.exists()
+
+
+def test_in_one_transaction_preferences_and_robots_are_read_once(world, today):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    robot(world.a)
+    prefer(world.liaison_a)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        for i in range(5):
+            notify(recipients=[world.liaison_a, world.head_a], kind="urge", title=f"催办{i}")
+    sql = [q["sql"] for q in queries]
+    assert len([s for s in sql if "notifications_notificationpreference" in s]) == 1
+    assert len([s for s in sql if "notifications_webhookendpoint" in s]) == 1
+    assert Delivery.objects.filter(channel="email").count() == 5
+    assert Delivery.objects.exclude(endpoint=None).count() == 5
+
+
+def test_a_preference_or_robot_saved_in_the_same_transaction_is_honoured(world, today):
+    with transaction.atomic():
+        notify(recipients=[world.liaison_a], kind="urge", title="一")  # digest: nothing yet
+        prefer(world.liaison_a, email=True)
+        robot(world.a)
+        notify(recipients=[world.liaison_a], kind="urge", title="二")
+    assert keys() == {
+        ("email", "liaison_a@example.gov.cn"),
+        ("wecom", "wecom-示范市发展和改革委员会"),
+    }
