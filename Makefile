@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/luoshi
+DATA   := $(or $(LUOSHI_DATA_DIR),var)
 
 .PHONY: run serve install install-test migrate demo test test-pg test-fast lint format \
         bench messages check clean
@@ -36,10 +37,15 @@ migrate: install
 demo: migrate
 	$(BIN)/luoshi demo
 
+# The background worker (scheduled and queued jobs) runs beside the web server, logging to
+# $(DATA)/worker.log, and stops when the web server does.
 run: demo
 	$(BIN)/luoshi collectstatic --noinput --verbosity 0
 	@echo "Luoshi is at http://$(HOST):$(PORT)/  (demo accounts: see README; Ctrl-C stops)"
-	$(BIN)/luoshi runserver $(HOST):$(PORT)
+	@echo "Background worker: log in $(DATA)/worker.log"
+	@$(BIN)/luoshi run_huey --workers 2 >>"$(DATA)/worker.log" 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/luoshi runserver $(HOST):$(PORT)
 
 # --- tests ------------------------------------------------------------------------------------
 # Browser tests drive Debian's Chromium (/usr/bin/chromium). Without it they are skipped here,
@@ -66,8 +72,11 @@ format: install-test
 	$(BIN)/ruff check --fix luoshi tests bench
 	$(BIN)/ruff format luoshi tests bench
 
+# Pages and the tick on the demo data, then the tick over 200,000 open tasks (several minutes:
+# BENCH_TICK_ARGS="--tasks 20000" for a quick look). Figures go to bench-results/.
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.tick $(BENCH_TICK_ARGS)
 
 messages: install
 	cd luoshi && ../$(BIN)/django-admin makemessages -l en --ignore='static/vendor/*' \

@@ -6,6 +6,8 @@ Environment variables:
   SECRET_KEY          signing key (default: a random key kept in $LUOSHI_DATA_DIR/secret_key)
   DEBUG               "1" for development tracebacks (default off, also under `make run`)
   ALLOWED_HOSTS       comma separated
+  LUOSHI_QUEUE_URL    the background worker's queue: redis://host:6379/0 for production with
+                      several workers (default: a SQLite file in $LUOSHI_DATA_DIR, no server)
   EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL,
   DEFAULT_FROM_EMAIL, EMAIL_TIMEOUT   outgoing mail (SMTP) for notifications
   LUOSHI_SITE_URL     the address users open Luoshi at (links in e-mails and group robots)
@@ -16,6 +18,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+
+from luoshi.worker.conf import huey_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("LUOSHI_DATA_DIR", BASE_DIR.parent / "var"))
@@ -42,6 +46,8 @@ INSTALLED_APPS = [
     "luoshi.supervision",
     "luoshi.home",
     "luoshi.demo",
+    "huey.contrib.djhuey",
+    "luoshi.worker",
 ]
 
 MIDDLEWARE = [
@@ -180,11 +186,24 @@ EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", 10))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luoshi@localhost")
 
+# --- background worker (luoshi/worker): huey ---------------------------------------------------
+HUEY = huey_settings(queue_url=os.environ.get("LUOSHI_QUEUE_URL", ""), data_dir=DATA_DIR)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"worker": {"format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "worker": {"class": "logging.StreamHandler", "formatter": "worker"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # the worker's log (var/worker.log under `make run`): each job started and finished, and
+    # the daily work's counts
+    "loggers": {
+        "huey": {"handlers": ["worker"], "level": "INFO", "propagate": False},
+        "luoshi.worker": {"handlers": ["worker"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- product rules (DESIGN.md); thresholds are settings ----------------------------------------

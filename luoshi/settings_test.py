@@ -2,7 +2,7 @@
 file storage (no collectstatic manifest needed)."""
 
 from luoshi.settings import *  # noqa: F403
-from luoshi.settings import STORAGES
+from luoshi.settings import HUEY, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -11,3 +11,5 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Jobs run at once, in the caller, on an in-memory queue: no consumer needed in tests.
+HUEY = {**HUEY, "immediate": True}

@@ -1,0 +1,6 @@
+from . import CALLS
+
+
+def run_daily(*, today):
+    CALLS.append(("first", today))
+    return {"done": 2}
