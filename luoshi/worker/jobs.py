@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
-from huey.exceptions import TaskLockedException
 
 from luoshi.lib import clock
 from luoshi.tasks.services.tick import daily_tick
@@ -29,7 +28,6 @@ DIGEST_AT = dt.time(8, 0)
 # what runs at TICK_AT: every step but the digest, which waits for the working day to start
 MORNING_STEPS = ("lights", "supervision", "rechecks")
 DIGEST_STEPS = ("notifications",)
-LOCK_TTL = 30 * 60  # seconds: a lock left by a killed worker lapses by itself
 
 
 def _done_key(what: str, day: dt.date) -> str:
@@ -38,15 +36,15 @@ def _done_key(what: str, day: dt.date) -> str:
 
 def run_once_a_day(what: str, day: dt.date, steps: tuple[str, ...]) -> dict | None:
     """Run `steps` of the tick for `day` unless they are marked done; then mark them. Returns
-    the summary, or None when there was nothing to do (done, or running elsewhere)."""
+    the summary, or None when they were done already.
+
+    No lock is taken: two schedulers (several consumers on one Redis queue, each with its
+    scheduler on) may both start the day's work, which is safe, since every step claims its
+    work row by row; the second finds nothing left. Run the scheduler in one consumer only
+    (`run_huey --no-periodic` on the others) to spare the duplicate reading."""
     if HUEY.get(_done_key(what, day), peek=True):
         return None
-    try:
-        with HUEY.lock_task(f"{what}-{day.isoformat()}", ttl=LOCK_TTL):
-            summary = daily_tick(today=day, only=steps)
-    except TaskLockedException:
-        logger.info("%s for %s is running in another worker", what, day)
-        return None
+    summary = daily_tick(today=day, only=steps)
     HUEY.put(_done_key(what, day), timezone.now().isoformat())
     logger.info("%s for %s done: %s", what, day, summary)
     return summary
