@@ -95,6 +95,8 @@ ROLE_MAY = {
     "supervision.ladder": {"supervisor"},
     "supervision.urge": {"supervisor"},
     "supervision.notices": {"supervisor", "leader"},
+    "inbox.view": set(Role.values),
+    "notify.manage": {"sysadmin"},
 }
 
 
