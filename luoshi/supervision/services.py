@@ -220,12 +220,18 @@ def urge_tasks(*, actor: User, tasks: Sequence[Task], message: str) -> list[Urge
                 % {"n": URGE_MAX_TASKS}
             }
         )
-    locked = {
-        t.pk: t for t in Task.objects.select_for_update().filter(pk__in=[t.pk for t in tasks])
-    }
-    tasks = [locked[t.pk] for t in tasks if t.pk in locked]
     if not policy.allowed(actor, "supervision.urge"):
         raise PermissionDenied(policy.denial_message("task.urge"))
+    # locked in one order (by id), so two office users urging overlapping sets cannot deadlock
+    ids = [t.pk for t in tasks]
+    locked = {
+        t.pk: t
+        for t in Task.objects.select_for_update(of=("self",))
+        .select_related("lead_unit")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
+    tasks = [locked[pk] for pk in ids if pk in locked]
     refused = [t for t in tasks if not policy.can(actor, "task.urge", t)]
     if refused:
         if any(not policy.can_view_task(actor, t) for t in refused):
@@ -335,7 +341,7 @@ def notice_save(
     """下发督办单 (issue=True) or keep it as a draft. With `notice`, a draft (e.g. one the ladder
     made) is edited, and issued. Issuing draws its number (督办〔2026〕12号) and tells the lead
     unit (and the co-units copied)."""
-    task = Task.objects.select_for_update().select_related("lead_unit").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("lead_unit").get(pk=task.pk)
     policy.require(actor, "task.notice", task)
     if notice is not None:
         notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
@@ -408,7 +414,11 @@ def notice_reply(
 ) -> NoticeReply:
     """The unit's written reply to a notice addressed to it (主送 or 抄送), once per unit. The
     lead unit's reply makes the notice 已回复 (and lifts its yellow light)."""
-    notice = SupervisionNotice.objects.select_for_update().select_related("task").get(pk=notice.pk)
+    notice = (
+        SupervisionNotice.objects.select_for_update(of=("self",))
+        .select_related("task")
+        .get(pk=notice.pk)
+    )
     task = notice.task
     addressed = {notice.unit_id, *notice.copy_units.values_list("pk", flat=True)}
     if (
@@ -464,7 +474,11 @@ def notice_reply(
 @transaction.atomic
 def notice_close(*, actor: User, notice: SupervisionNotice, comment: str = "") -> SupervisionNotice:
     """The office marks a notice 已办结 (answered to its satisfaction, or settled otherwise)."""
-    notice = SupervisionNotice.objects.select_for_update().select_related("task").get(pk=notice.pk)
+    notice = (
+        SupervisionNotice.objects.select_for_update(of=("self",))
+        .select_related("task")
+        .get(pk=notice.pk)
+    )
     task = notice.task
     policy.require(actor, "task.supervise", task)
     if notice.state == NoticeState.DRAFT:
