@@ -19,7 +19,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -28,8 +28,13 @@ from django.utils.translation import ngettext
 
 from luoshi.audit.services import audit_log
 from luoshi.lib import clock
-from luoshi.notifications.models import NotificationKind
-from luoshi.notifications.services import notify
+from luoshi.notifications.models import (
+    DeliveryMode,
+    Notification,
+    NotificationKind,
+    WebhookEndpoint,
+)
+from luoshi.notifications.services import deliveries_create, preferences_for
 from luoshi.org.models import Role, Unit, User
 from luoshi.supervision.ladder import DueMatcher, Ladders, ReportMatcher, Rung, report_owed
 from luoshi.supervision.models import (
@@ -45,7 +50,8 @@ from luoshi.supervision.models import (
 from luoshi.tasks.models import EventKind, Task, TaskEvent, TaskState
 from luoshi.workcal.services import WorkCalendar
 
-BATCH = 1000
+BATCH = 1000  # rungs claimed per transaction
+INSERT_BATCH = 500
 LADDER_STATES = (TaskState.ASSIGNED, TaskState.IN_PROGRESS)
 
 EVENT_KIND = {
@@ -71,7 +77,7 @@ COUNTER = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Due:
     """One rung falling today for one task: `deadline` is the anchor (a working day) and,
     for a report rung, `window_start` the start of the window owed."""
@@ -126,14 +132,12 @@ def run_daily(*, today: dt.date) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     dues = dues_for_today(today, cal, Ladders())
     counts["due"] = len(dues)
-    units = dict(Unit.objects.values_list("id", "path"))
-    supervisors = list(User.objects.filter(role=Role.SUPERVISOR, is_active=True))
-    scopes = dict(
-        Unit.objects.filter(
-            pk__in={u.scope_unit_id for u in supervisors if u.scope_unit_id}
-        ).values_list("id", "path")
-    )
-    context = _RunContext(today, cal, units, supervisors, scopes)
+    # A rerun (a restart, a second worker) skips what is already claimed today; the unique
+    # claim still decides for whatever two runs try at the same time.
+    taken = set(EscalationStep.objects.filter(on_date=today).values_list("task_id", "step"))
+    if taken:
+        dues = [d for d in dues if (d.task_id, d.rung.key) not in taken]
+    context = _RunContext(today, cal)
     for start in range(0, len(dues), BATCH):
         done = _run_batch(dues[start : start + BATCH], context)
         for name, value in done.items():
@@ -147,43 +151,92 @@ def run_daily(*, today: dt.date) -> dict[str, int]:
     return dict(counts)
 
 
-@dataclass
 class _RunContext:
-    today: dt.date
-    cal: WorkCalendar
-    unit_paths: dict[int, str]
-    supervisors: list[User]
-    scope_paths: dict[int, str]
+    """What a run knows once for all its batches: the day, the calendar, the supervisors and
+    their scopes, and the words of each rung (cached: the same for every task it concerns)."""
+
+    def __init__(self, today: dt.date, cal: WorkCalendar):
+        self.today = today
+        self.cal = cal
+        self.unit_paths = dict(Unit.objects.values_list("id", "path"))
+        self.supervisors = list(User.objects.filter(role=Role.SUPERVISOR, is_active=True))
+        self.scope_paths = dict(
+            Unit.objects.filter(
+                pk__in={u.scope_unit_id for u in self.supervisors if u.scope_unit_id}
+            ).values_list("id", "path")
+        )
+        self._supervisors: dict[int | None, list[User]] = {}
+        self._texts: dict[tuple, str] = {}
+        self._titles = _titles()
+        marker = 987654321
+        self._task_url = reverse("tasks:detail", args=[marker]).replace(str(marker), "{}")
+        self.db_today = connection.ops.adapt_datefield_value(today)
+        self._data_field = TaskEvent._meta.get_field("data")
+        self._data: dict[tuple, object] = {}
+        self._name = _("“%(code)s %(title)s”")
+
+        # who may get deliveries besides the inbox (see _notify_all)
+        self.robots = WebhookEndpoint.objects.filter(
+            enabled=True, mode=DeliveryMode.IMMEDIATE
+        ).exists()
+
+    def immediate_users(self, user_ids: set[int]) -> set[int]:
+        prefs = preferences_for(user_ids)
+        return {uid for uid, p in prefs.items() if p.mode == DeliveryMode.IMMEDIATE}
+
+    def db_now(self, now: dt.datetime):
+        return connection.ops.adapt_datetimefield_value(now)
 
     def supervisors_for(self, unit_id: int | None) -> list[User]:
-        path = self.unit_paths.get(unit_id, "") if unit_id else ""
-        return [
-            u
-            for u in self.supervisors
-            if u.scope_unit_id is None
-            or path.startswith(self.scope_paths.get(u.scope_unit_id, "\0"))
-        ]
+        found = self._supervisors.get(unit_id)
+        if found is None:
+            path = self.unit_paths.get(unit_id, "") if unit_id else ""
+            found = self._supervisors[unit_id] = [
+                u
+                for u in self.supervisors
+                if u.scope_unit_id is None
+                or path.startswith(self.scope_paths.get(u.scope_unit_id, "\0"))
+            ]
+        return found
+
+    def late(self, d: Due) -> int:
+        return self.cal.working_days_between(d.deadline, self.today)
+
+    def text(self, d: Due) -> str:
+        key = (d.rung.relative_to, d.deadline)
+        found = self._texts.get(key)
+        if found is None:
+            found = self._texts[key] = _step_text(d, self.late(d))
+        return found
+
+    def title(self, action: str, task: Task) -> str:
+        name = self._name % {"code": task.code, "title": task.title}
+        return self._titles[action] % {"task": name}
+
+    def data(self, d: Due):
+        """The history entry's data, ready for the database (the same for every task)."""
+        key = (d.rung.key, d.deadline)
+        found = self._data.get(key)
+        if found is None:
+            value = {
+                "step": d.rung.key,
+                "offset": d.rung.offset,
+                "relative_to": d.rung.relative_to,
+                "deadline": d.deadline.isoformat(),
+            }
+            found = self._data[key] = self._data_field.get_db_prep_save(value, connection)
+        return found
+
+    def task_url(self, task_id: int) -> str:
+        return self._task_url.format(task_id)
 
 
 @transaction.atomic
 def _run_batch(dues: list[Due], ctx: _RunContext) -> dict[str, int]:
     run = uuid.uuid4().hex
     now = clock.now()
-    EscalationStep.objects.bulk_create(
-        [
-            EscalationStep(
-                task_id=d.task_id,
-                step=d.rung.key,
-                on_date=ctx.today,
-                action=d.rung.action,
-                run=run,
-                claimed_at=now,
-            )
-            for d in dues
-        ],
-        ignore_conflicts=True,
-    )
-    mine = set(EscalationStep.objects.filter(run=run).values_list("task_id", "step"))
+    at, on = ctx.db_now(now), ctx.db_today
+    mine = _claim([(d.task_id, d.rung.key, on, d.rung.action, run, at) for d in dues])
     claimed = [d for d in dues if (d.task_id, d.rung.key) in mine]
     counts: dict[str, int] = defaultdict(int)
     counts["claimed"] = len(claimed)
@@ -193,7 +246,7 @@ def _run_batch(dues: list[Due], ctx: _RunContext) -> dict[str, int]:
     tasks = {
         t.pk: t
         for t in Task.objects.filter(pk__in=task_ids).only(
-            "id", "code", "title", "due", "lead_unit_id", "owner_id", "lead_leader_id"
+            "id", "code", "title", "lead_unit_id", "owner_id", "lead_leader_id"
         )
     }
     people = _people(tasks.values())
@@ -202,23 +255,19 @@ def _run_batch(dues: list[Due], ctx: _RunContext) -> dict[str, int]:
             "task_id", flat=True
         )
     )
-    events: list[TaskEvent] = []
-    urges: list[Urge] = []
-    listings: list[BulletinListing] = []
+    events: list[tuple] = []
+    urges: list[tuple] = []
+    listings: list[tuple] = []
     drafts: list[SupervisionNotice] = []
-    messages: list[tuple[Due, Task, str, str]] = []
+    messages: list[_Message] = []
     for d in claimed:
         task = tasks[d.task_id]
         rung = d.rung
-        title, text = _words(d, task, ctx)
-        data = {
-            "step": rung.key,
-            "offset": rung.offset,
-            "relative_to": rung.relative_to,
-            "deadline": d.deadline.isoformat(),
-        }
-        if rung.action == StepAction.NOTICE_DRAFT:
-            if task.pk in pending_drafts:  # one draft waiting is enough
+        action = rung.action
+        text = ctx.text(d)
+        data = ctx.data(d)
+        if action == StepAction.NOTICE_DRAFT:
+            if task.pk in pending_drafts or not task.lead_unit_id:  # one waiting is enough
                 continue
             pending_drafts.add(task.pk)
             drafts.append(
@@ -230,53 +279,151 @@ def _run_batch(dues: list[Due], ctx: _RunContext) -> dict[str, int]:
                     drafted_at=now,
                 )
             )
-        elif rung.action == StepAction.URGE:
-            urges.append(
-                Urge(
-                    task_id=task.pk,
-                    unit_id=task.lead_unit_id,
-                    message=text,
-                    urged_at=now,
-                    automatic=True,
-                    step=rung.key,
+        elif action == StepAction.URGE:
+            urges.append((task.pk, task.lead_unit_id, text, at, True, rung.key))
+        elif action == StepAction.BULLETIN:
+            listings.append((task.pk, on, rung.key, data))
+        events.append((task.pk, EVENT_KIND[action], at, task.lead_unit_id, text, data))
+        counts[COUNTER[action]] += 1
+        recipients = _recipients(rung, task, people, ctx)
+        if recipients:
+            messages.append(
+                _Message(
+                    recipients=recipients,
+                    kind=NOTIFICATION_KIND[action],
+                    title=ctx.title(action, task),
+                    body=text,
+                    task=task,
+                    url=ctx.task_url(task.pk),
+                    dedupe_key=f"ladder:{task.pk}:{rung.key}:{ctx.today.isoformat()}",
                 )
             )
-        elif rung.action == StepAction.BULLETIN:
-            listings.append(
-                BulletinListing(task_id=task.pk, listed_on=ctx.today, step=rung.key, data=data)
-            )
-        events.append(
-            TaskEvent(
-                task_id=task.pk,
-                kind=EVENT_KIND[rung.action],
-                at=now,
-                unit_id=task.lead_unit_id,
-                message=text,
-                data=data,
-            )
-        )
-        counts[COUNTER[rung.action]] += 1
-        messages.append((d, task, title, text))
     SupervisionNotice.objects.bulk_create(drafts)
-    Urge.objects.bulk_create(urges)
-    BulletinListing.objects.bulk_create(listings)
-    TaskEvent.objects.bulk_create(events)
-    for d, task, title, text in messages:
-        recipients = _recipients(d.rung, task, people, ctx)
-        if not recipients:
-            continue
-        url = reverse("tasks:detail", args=[task.pk])
-        created = notify(
-            recipients=recipients,
-            kind=NOTIFICATION_KIND[d.rung.action],
-            title=title,
-            body=text,
-            task=task,
-            url=url,
-            dedupe_key=f"ladder:{task.pk}:{d.rung.key}:{ctx.today.isoformat()}",
-        )
-        counts["notifications"] += len(created)
+    _insert(Urge, ("task_id", "unit_id", "message", "urged_at", "automatic", "step"), urges)
+    _insert(BulletinListing, ("task_id", "listed_on", "step", "data"), listings)
+    _insert(TaskEvent, ("task_id", "kind", "at", "unit_id", "message", "data"), events)
+    counts["notifications"] += _notify_all(messages, now, ctx)
     return counts
+
+
+CLAIM_FIELDS = ("task_id", "step", "on_date", "action", "run", "claimed_at")
+ROWS_PER_STATEMENT = 1000
+
+
+def _insert_new(model, fields: tuple[str, ...], rows: list[tuple], returning: tuple[str, ...]):
+    """Insert rows, skipping any that a unique constraint already holds, and return the
+    `returning` columns of the rows inserted now: INSERT … ON CONFLICT DO NOTHING RETURNING,
+    on SQLite (3.35+) and PostgreSQL alike, many rows per statement."""
+    opts = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(opts.get_field(f).column) for f in fields)
+    back = ", ".join(quote(opts.get_field(f).column) for f in returning)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    made: list[tuple] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start : start + ROWS_PER_STATEMENT]
+            cursor.execute(
+                f"INSERT INTO {quote(opts.db_table)} ({columns}) "
+                f"VALUES {', '.join([one] * len(chunk))} "
+                f"ON CONFLICT DO NOTHING RETURNING {back}",
+                [value for row in chunk for value in row],
+            )
+            made.extend(cursor.fetchall())
+    return made
+
+
+def _claim(rows: list[tuple]) -> set[tuple[int, str]]:
+    """Insert the claims and return the (task id, step) of those this run made: another run
+    holding one (the unique constraint) keeps it."""
+    return {
+        (task_id, step)
+        for task_id, step in _insert_new(EscalationStep, CLAIM_FIELDS, rows, ("task_id", "step"))
+    }
+
+
+def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT many rows of values already adapted for the database, with one statement run
+    for all of them (executemany): the daily run writes hundreds of thousands of rows, and
+    building a model instance for each costs more than the insert. `fields` are attribute
+    names (task_id…)."""
+    if not rows:
+        return
+    opts = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(opts.get_field(f).column) for f in fields)
+    params = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES ({params})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_BATCH):
+            cursor.executemany(sql, rows[start : start + INSERT_BATCH])
+
+
+@dataclass
+class _Message:
+    recipients: list[User]
+    kind: str
+    title: str
+    body: str
+    task: Task
+    url: str
+    dedupe_key: str
+
+
+def _notify_all(messages: list[_Message], now: dt.datetime, ctx: _RunContext) -> int:
+    """notify() for many messages at once, with its guarantees: one inbox row per recipient
+    and key (the unique constraint: a row already there is skipped), inactive users skipped,
+    and the deliveries of each key made with its rows by the notifications app
+    (deliveries_create), in this transaction.
+
+    Deliveries exist only for users who want messages at once and for group robots; for the
+    others (the daily digest's readers) the inbox row is all, so deliveries_create is asked
+    only for the keys that can have any."""
+    if not messages:
+        return 0
+    rows: list[tuple] = []
+    by_key: dict[str, _Message] = {}
+    users: dict[int, User] = {}
+    at = ctx.db_now(now)
+    for m in messages:
+        by_key[m.dedupe_key] = m
+        seen: set[int] = set()
+        for user in m.recipients:
+            if not user.is_active or user.pk in seen:
+                continue
+            seen.add(user.pk)
+            users[user.pk] = user
+            rows.append(
+                (user.pk, m.kind, m.title[:200], m.body, m.task.pk, m.url, m.dedupe_key, at)
+            )
+    made = _insert_new(
+        Notification,
+        ("recipient_id", "kind", "title", "body", "task_id", "url", "dedupe_key", "created_at"),
+        rows,
+        ("id", "recipient_id", "dedupe_key"),
+    )
+    immediate = ctx.immediate_users({recipient_id for _pk, recipient_id, _key in made})
+    wanted = {key for _pk, recipient_id, key in made if ctx.robots or recipient_id in immediate}
+    notes: dict[str, list[Notification]] = defaultdict(list)
+    for pk, recipient_id, key in made:
+        if key in wanted:
+            m = by_key[key]
+            notes[key].append(
+                Notification(
+                    pk=pk,
+                    recipient=users[recipient_id],
+                    kind=m.kind,
+                    title=m.title[:200],
+                    body=m.body,
+                    task=m.task,
+                    url=m.url,
+                    dedupe_key=key,
+                    created_at=now,
+                )
+            )
+    for key, group in notes.items():
+        deliveries_create(notes=group, dedupe_key=key)
+    return len(made)
 
 
 # --- who is told -------------------------------------------------------------------------------
@@ -325,53 +472,47 @@ def _recipients(rung: Rung, task: Task, people: _People, ctx: _RunContext) -> li
 # --- words -------------------------------------------------------------------------------------
 
 
-def _late(d: Due, ctx: _RunContext) -> int:
-    return ctx.cal.working_days_between(d.deadline, ctx.today)
-
-
-def _words(d: Due, task: Task, ctx: _RunContext) -> tuple[str, str]:
-    """(notification title, history text) of one rung for one task, in Chinese."""
-    name = _("“%(code)s %(title)s”") % {"code": task.code, "title": task.title}
-    deadline = d.deadline.isoformat()
-    late = _late(d, ctx)
-    action = d.rung.action
-    if d.rung.relative_to == RelativeTo.REPORT:
-        if late < 0:
-            text = _("请于 %(date)s 前填报本期进展。") % {"date": deadline}
-        elif late == 0:
-            text = _("本期进展填报截止于今日（%(date)s），尚未填报。") % {"date": deadline}
-        else:
-            text = ngettext(
-                "本期进展已于 %(date)s 截止，逾期 %(n)d 个工作日仍未填报。",
-                "本期进展已于 %(date)s 截止，逾期 %(n)d 个工作日仍未填报。",
-                late,
-            ) % {"date": deadline, "n": late}
-    elif late < 0:
-        text = ngettext(
-            "任务将于 %(date)s 到期，还有 %(n)d 个工作日。",
-            "任务将于 %(date)s 到期，还有 %(n)d 个工作日。",
-            -late,
-        ) % {"date": deadline, "n": -late}
-    elif late == 0:
-        text = _("任务今日（%(date)s）到期，尚未办结。") % {"date": deadline}
-    else:
-        text = ngettext(
-            "任务已于 %(date)s 到期，逾期 %(n)d 个工作日仍未办结。",
-            "任务已于 %(date)s 到期，逾期 %(n)d 个工作日仍未办结。",
-            late,
-        ) % {"date": deadline, "n": late}
-    titles = {
+def _titles() -> dict[str, str]:
+    return {
         StepAction.REMINDER: _("提醒：%(task)s"),
         StepAction.URGE: _("催办：%(task)s"),
         StepAction.NOTICE_DRAFT: _("督办单待下发：%(task)s"),
         StepAction.LEADER: _("报告牵头领导：%(task)s"),
         StepAction.BULLETIN: _("列入通报：%(task)s"),
     }
-    return titles[action] % {"task": name}, text
+
+
+def _step_text(d: Due, late: int) -> str:
+    """What a rung says (history and notification body), in Chinese: by its deadline and how
+    many working days before (late < 0) or after it today is."""
+    deadline = d.deadline.isoformat()
+    if d.rung.relative_to == RelativeTo.REPORT:
+        if late < 0:
+            return _("请于 %(date)s 前填报本期进展。") % {"date": deadline}
+        if late == 0:
+            return _("本期进展填报截止于今日（%(date)s），尚未填报。") % {"date": deadline}
+        return ngettext(
+            "本期进展已于 %(date)s 截止，逾期 %(n)d 个工作日仍未填报。",
+            "本期进展已于 %(date)s 截止，逾期 %(n)d 个工作日仍未填报。",
+            late,
+        ) % {"date": deadline, "n": late}
+    if late < 0:
+        return ngettext(
+            "任务将于 %(date)s 到期，还有 %(n)d 个工作日。",
+            "任务将于 %(date)s 到期，还有 %(n)d 个工作日。",
+            -late,
+        ) % {"date": deadline, "n": -late}
+    if late == 0:
+        return _("任务今日（%(date)s）到期，尚未办结。") % {"date": deadline}
+    return ngettext(
+        "任务已于 %(date)s 到期，逾期 %(n)d 个工作日仍未办结。",
+        "任务已于 %(date)s 到期，逾期 %(n)d 个工作日仍未办结。",
+        late,
+    ) % {"date": deadline, "n": late}
 
 
 def _notice_text(d: Due, task: Task, ctx: _RunContext) -> str:
-    late = _late(d, ctx)
+    late = ctx.late(d)
     if d.rung.relative_to == RelativeTo.REPORT:
         problem = ngettext(
             "本期进展已于 %(date)s 截止，逾期 %(n)d 个工作日仍未填报",

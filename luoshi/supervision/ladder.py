@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from luoshi.supervision.models import (
     EscalationRule,
@@ -53,10 +53,10 @@ class Rung:
     repeat_daily: bool
     action: str
     recipients: tuple[str, ...]
+    key: str = field(init=False)  # "due:urge": the step's name in claims and dedupe keys
 
-    @property
-    def key(self) -> str:
-        return f"{self.relative_to}:{self.step}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", f"{self.relative_to}:{self.step}")
 
 
 def _rung(rule: EscalationRule) -> Rung:

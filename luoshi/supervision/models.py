@@ -93,12 +93,15 @@ class EscalationStep(models.Model):
     writes the rung's effects; a second run (a restart, a second worker) hits the unique
     constraint and does nothing."""
 
-    task = models.ForeignKey("tasks.Task", on_delete=models.CASCADE, related_name="+")
+    # no index of its own: the unique constraint below starts with the task
+    task = models.ForeignKey(
+        "tasks.Task", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     step = models.CharField(max_length=60)
     on_date = models.DateField()
     action = models.CharField(max_length=20, choices=StepAction.choices)
-    # The run (one batch of one worker) that inserted the claim: how it finds its own rows.
-    run = models.CharField(max_length=32, db_index=True)
+    # The run (one batch of one worker) that inserted the claim.
+    run = models.CharField(max_length=32)
     claimed_at = models.DateTimeField()
 
     class Meta:

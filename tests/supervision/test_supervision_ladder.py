@@ -324,3 +324,49 @@ def test_a_report_in_the_window_means_no_report_rung(world):
         report_submit(actor=world.liaison_a, task=task, progress_text="已推进。", percent=10)
     run_days(D(2026, 1, 26), D(2026, 2, 10))
     assert steps_of(task) == set()
+
+
+def test_deliveries_for_those_who_want_messages_at_once(world):
+    """The ladder's inbox rows carry their deliveries like notify()'s: an e-mail for a user who
+    wants messages at once, one post per key to the unit's group robot, none for the daily
+    digest's readers (the default)."""
+    from luoshi.notifications.models import (
+        Delivery,
+        NotificationPreference,
+        WebhookEndpoint,
+    )
+
+    world.liaison_a.email = "liaison_a@example.gov.cn"
+    world.liaison_a.save()
+    world.owner_a.email = "owner_a@example.gov.cn"
+    world.owner_a.save()  # digest mode (the default): no delivery now
+    NotificationPreference.objects.create(user=world.liaison_a, email=True, mode="immediate")
+    robot = WebhookEndpoint.objects.create(
+        name="发改委工作群", platform="wecom", url="https://robot.example/hook", unit=world.a
+    )
+    run_days(D(2026, 9, 29), D(2026, 9, 29))  # national: −3 提醒 to owner_a and liaison_a
+    note = Notification.objects.get(
+        recipient=world.liaison_a, dedupe_key=f"ladder:{world.national.pk}:due:remind:2026-09-29"
+    )
+    mail = Delivery.objects.get(channel="email")
+    assert (mail.notification, mail.target) == (note, "liaison_a@example.gov.cn")
+    posts = Delivery.objects.filter(endpoint=robot)
+    assert posts.count() == 1  # one post for both recipients of the key
+    assert "liaison_a" in posts.get().body and "owner_a" in posts.get().body
+    run_days(D(2026, 9, 29), D(2026, 9, 29))
+    assert Delivery.objects.count() == 2
+
+
+def test_a_notification_already_there_is_not_made_twice(world):
+    """Whatever made it (a run whose claims were lost), a recipient with the key keeps one."""
+    key = f"ladder:{world.national.pk}:due:remind:2026-09-29"
+    Notification.objects.create(
+        recipient=world.owner_a,
+        kind="reminder",
+        title="提醒",
+        dedupe_key=key,
+        created_at=clock.now(),
+    )
+    run_days(D(2026, 9, 29), D(2026, 9, 29))
+    assert Notification.objects.filter(dedupe_key=key, recipient=world.owner_a).count() == 1
+    assert Notification.objects.filter(dedupe_key=key, recipient=world.liaison_a).count() == 1
