@@ -24,6 +24,12 @@ def build_world(n: int = 150) -> dict:
     report cycles, milestones; no task lit yet."""
     from bench.tick import build_city
 
+    try:  # the default ladder, which an earlier transactional test may have emptied
+        from luoshi.supervision.ladder import ladder_seed_defaults
+    except ImportError:
+        pass
+    else:
+        ladder_seed_defaults()
     return build_city(n, seed=7)
 
 

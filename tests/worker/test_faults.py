@@ -30,9 +30,7 @@ LADDER_KINDS = [
     EventKind.LEADER_NOTIFIED,
     EventKind.BULLETIN_LISTED,
 ]
-# serialized_rollback: the rows the migrations seed (the default escalation ladder) are put
-# back after an earlier transactional test emptied the tables
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _env(tmp_path: Path, *, slow: float) -> dict[str, str]:
