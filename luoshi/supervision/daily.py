@@ -15,6 +15,7 @@ task except notify(), which is called once per claimed step.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -36,9 +37,17 @@ from luoshi.notifications.models import (
 )
 from luoshi.notifications.services import deliveries_create, preferences_for
 from luoshi.org.models import Role, Unit, User
-from luoshi.supervision.ladder import DueMatcher, Ladders, ReportMatcher, Rung, report_owed
+from luoshi.supervision.ladder import (
+    DueMatcher,
+    Ladders,
+    ReportMatcher,
+    Rung,
+    ladder_seed_defaults,
+    report_owed,
+)
 from luoshi.supervision.models import (
     BulletinListing,
+    EscalationRule,
     EscalationStep,
     NoticeState,
     Recipient,
@@ -79,13 +88,12 @@ COUNTER = {
 
 @dataclass(slots=True)
 class Due:
-    """One rung falling today for one task: `deadline` is the anchor (a working day) and,
-    for a report rung, `window_start` the start of the window owed."""
+    """One rung falling today for one task; `deadline` is its anchor (a working day): the
+    due date moved off a day off, or the deadline of the report window owed."""
 
     task_id: int
     rung: Rung
     deadline: dt.date
-    window_start: dt.date | None = None
 
 
 def dues_for_today(today: dt.date, cal: WorkCalendar, ladders: Ladders) -> list[Due]:
@@ -121,7 +129,7 @@ def dues_for_today(today: dt.date, cal: WorkCalendar, ladders: Ladders) -> list[
             if assigned_on is None:
                 assigned_on = assigned_dates[assigned_at] = timezone.localdate(assigned_at)
             if report_owed(window, assigned_on=assigned_on, last_report_on=last_report_on):
-                found.append(Due(task_id, rung, window.deadline, window.start))
+                found.append(Due(task_id, rung, window.deadline))
     found.sort(key=lambda d: (d.task_id, d.rung.key))
     return found
 
@@ -130,6 +138,10 @@ def run_daily(*, today: dt.date) -> dict[str, int]:
     """Run the rungs of the ladder that fall on `today`; return what was done."""
     cal = WorkCalendar()
     counts: dict[str, int] = defaultdict(int)
+    if not EscalationRule.objects.exists():
+        # the data migration's rows are gone (a database emptied with `flush`): the default
+        # ladder again. The page never removes a default rung, it disables it.
+        ladder_seed_defaults()
     dues = dues_for_today(today, cal, Ladders())
     counts["due"] = len(dues)
     # A rerun (a restart, a second worker) skips what is already claimed today; the unique
@@ -214,7 +226,7 @@ class _RunContext:
         return self._titles[action] % {"task": name}
 
     def data(self, d: Due):
-        """The history entry's data, ready for the database (the same for every task)."""
+        """The history entry's data as JSON text (the same for every task of the rung)."""
         key = (d.rung.key, d.deadline)
         found = self._data.get(key)
         if found is None:
@@ -224,7 +236,7 @@ class _RunContext:
                 "relative_to": d.rung.relative_to,
                 "deadline": d.deadline.isoformat(),
             }
-            found = self._data[key] = self._data_field.get_db_prep_save(value, connection)
+            found = self._data[key] = json.dumps(value, cls=self._data_field.encoder)
         return found
 
     def task_url(self, task_id: int) -> str:
@@ -310,25 +322,43 @@ CLAIM_FIELDS = ("task_id", "step", "on_date", "action", "run", "claimed_at")
 ROWS_PER_STATEMENT = 1000
 
 
+def _statements(model, fields: tuple[str, ...], rows: list[tuple], tail: str = ""):
+    """(sql, params) inserting `rows` many per statement. PostgreSQL gets one array per
+    column (INSERT … SELECT FROM unnest(…)): a short statement its driver parses once, not
+    thousands of placeholders parsed again for each; SQLite gets multi-row VALUES."""
+    opts = model._meta
+    quote = connection.ops.quote_name
+    db_fields = [opts.get_field(f) for f in fields]
+    columns = ", ".join(quote(f.column) for f in db_fields)
+    head = f"INSERT INTO {quote(opts.db_table)} ({columns}) "
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in db_fields)
+        sql = f"{head}SELECT * FROM unnest({arrays}) {tail}"
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start : start + ROWS_PER_STATEMENT]
+            yield sql, [list(column) for column in zip(*chunk, strict=True)]
+        return
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        chunk = rows[start : start + ROWS_PER_STATEMENT]
+        yield (
+            f"{head}VALUES {', '.join([one] * len(chunk))} {tail}",
+            [value for row in chunk for value in row],
+        )
+
+
 def _insert_new(model, fields: tuple[str, ...], rows: list[tuple], returning: tuple[str, ...]):
     """Insert rows, skipping any that a unique constraint already holds, and return the
     `returning` columns of the rows inserted now: INSERT … ON CONFLICT DO NOTHING RETURNING,
-    on SQLite (3.35+) and PostgreSQL alike, many rows per statement."""
-    opts = model._meta
+    on SQLite (3.35+) and PostgreSQL alike."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(opts.get_field(f).column) for f in fields)
-    back = ", ".join(quote(opts.get_field(f).column) for f in returning)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    back = ", ".join(quote(model._meta.get_field(f).column) for f in returning)
     made: list[tuple] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), ROWS_PER_STATEMENT):
-            chunk = rows[start : start + ROWS_PER_STATEMENT]
-            cursor.execute(
-                f"INSERT INTO {quote(opts.db_table)} ({columns}) "
-                f"VALUES {', '.join([one] * len(chunk))} "
-                f"ON CONFLICT DO NOTHING RETURNING {back}",
-                [value for row in chunk for value in row],
-            )
+        for sql, params in _statements(
+            model, fields, rows, f"ON CONFLICT DO NOTHING RETURNING {back}"
+        ):
+            cursor.execute(sql, params)
             made.extend(cursor.fetchall())
     return made
 
@@ -343,20 +373,12 @@ def _claim(rows: list[tuple]) -> set[tuple[int, str]]:
 
 
 def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """INSERT many rows of values already adapted for the database, with one statement run
-    for all of them (executemany): the daily run writes hundreds of thousands of rows, and
-    building a model instance for each costs more than the insert. `fields` are attribute
-    names (task_id…)."""
-    if not rows:
-        return
-    opts = model._meta
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(opts.get_field(f).column) for f in fields)
-    params = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES ({params})"
+    """INSERT many rows of values ready for the database (`fields` are attribute names,
+    task_id…): the daily run writes hundreds of thousands of rows, and a model instance for
+    each, or a round trip per row, costs more than the insert itself."""
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_BATCH):
-            cursor.executemany(sql, rows[start : start + INSERT_BATCH])
+        for sql, params in _statements(model, fields, rows):
+            cursor.execute(sql, params)
 
 
 @dataclass

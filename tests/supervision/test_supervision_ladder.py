@@ -370,3 +370,11 @@ def test_a_notification_already_there_is_not_made_twice(world):
     run_days(D(2026, 9, 29), D(2026, 9, 29))
     assert Notification.objects.filter(dedupe_key=key, recipient=world.owner_a).count() == 1
     assert Notification.objects.filter(dedupe_key=key, recipient=world.liaison_a).count() == 1
+
+
+def test_an_emptied_rule_table_gets_the_default_ladder_back(world):
+    """`flush` empties what the data migration wrote; the next run puts the default back."""
+    EscalationRule.objects.all().delete()
+    with clock.pinned_today(D(2026, 9, 29)):
+        assert run_daily(today=D(2026, 9, 29))["reminded"] == 1
+    assert EscalationRule.objects.filter(category="").count() == 12
