@@ -354,13 +354,25 @@ def _insert_new(model, fields: tuple[str, ...], rows: list[tuple], returning: tu
     quote = connection.ops.quote_name
     back = ", ".join(quote(model._meta.get_field(f).column) for f in returning)
     made: list[tuple] = []
-    with connection.cursor() as cursor:
+    with _bulk_cursor() as cursor:
         for sql, params in _statements(
             model, fields, rows, f"ON CONFLICT DO NOTHING RETURNING {back}"
         ):
             cursor.execute(sql, params)
             made.extend(cursor.fetchall())
     return made
+
+
+def _bulk_cursor():
+    """A cursor for the bulk statements. On PostgreSQL one that binds its parameters on the
+    server: the arrays then travel as data, where Django's usual client-side binding would
+    quote every element of them into the statement's text."""
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        return psycopg.Cursor(connection.connection)
+    return connection.cursor()
 
 
 def _claim(rows: list[tuple]) -> set[tuple[int, str]]:
@@ -376,7 +388,7 @@ def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
     """INSERT many rows of values ready for the database (`fields` are attribute names,
     task_id…): the daily run writes hundreds of thousands of rows, and a model instance for
     each, or a round trip per row, costs more than the insert itself."""
-    with connection.cursor() as cursor:
+    with _bulk_cursor() as cursor:
         for sql, params in _statements(model, fields, rows):
             cursor.execute(sql, params)
 
