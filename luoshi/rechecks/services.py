@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
@@ -34,7 +33,7 @@ from luoshi.notifications.models import NotificationKind
 from luoshi.notifications.services import notify
 from luoshi.org.models import User
 from luoshi.rechecks.models import Recheck, RecheckEvidence, RecheckState
-from luoshi.reports.attachments import attachments_validate
+from luoshi.reports.attachments import attachments_validate, uploads_store
 from luoshi.tasks.models import EventKind, Task, TaskState
 from luoshi.tasks.services.history import task_event_record
 from luoshi.tasks.services.lifecycle import task_reopen
@@ -146,22 +145,7 @@ def recheck_schedule(
 
 
 def _store_evidence(files: Sequence[UploadedFile], *, actor: User, recheck: Recheck) -> None:
-    for f in files:
-        digest = hashlib.sha256()
-        for chunk in f.chunks():
-            digest.update(chunk)
-        f.seek(0)
-        item = RecheckEvidence(
-            recheck=recheck,
-            original_name=f.name[:200],
-            size=f.size,
-            content_type=(getattr(f, "content_type", "") or "")[:100],
-            sha256=digest.hexdigest(),
-            uploaded_by=actor,
-            uploaded_at=clock.now(),
-        )
-        item.file.save(f.name, f, save=False)
-        item.save()
+    uploads_store(files, model=RecheckEvidence, actor=actor, recheck=recheck)
 
 
 @transaction.atomic

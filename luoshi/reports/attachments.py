@@ -82,19 +82,19 @@ def attachments_validate(files: Sequence[UploadedFile]) -> None:
         raise ValidationError(errors)
 
 
-def attachments_store(
-    files: Sequence[UploadedFile], *, actor, report=None, closure_request=None
-) -> list[Attachment]:
-    """Save already-validated files. Call inside the transaction that creates the owner."""
+def uploads_store(files: Sequence[UploadedFile], *, model, actor, **owner) -> list:
+    """Save already-validated files as rows of `model` (any model with the uploaded-file
+    fields of Attachment: file, original_name, size, content_type, sha256, uploaded_by,
+    uploaded_at), each tied to its owner by `owner` (e.g. report=…). Call inside the
+    transaction that creates the owner."""
     stored = []
     for f in files:
         digest = hashlib.sha256()
         for chunk in f.chunks():
             digest.update(chunk)
         f.seek(0)
-        attachment = Attachment(
-            report=report,
-            closure_request=closure_request,
+        item = model(
+            **owner,
             original_name=f.name[:200],
             size=f.size,
             content_type=(getattr(f, "content_type", "") or "")[:100],
@@ -102,7 +102,16 @@ def attachments_store(
             uploaded_by=actor,
             uploaded_at=clock.now(),
         )
-        attachment.file.save(f.name, f, save=False)
-        attachment.save()
-        stored.append(attachment)
+        item.file.save(f.name, f, save=False)
+        item.save()
+        stored.append(item)
     return stored
+
+
+def attachments_store(
+    files: Sequence[UploadedFile], *, actor, report=None, closure_request=None
+) -> list[Attachment]:
+    """Save already-validated files. Call inside the transaction that creates the owner."""
+    return uploads_store(
+        files, model=Attachment, actor=actor, report=report, closure_request=closure_request
+    )
