@@ -56,6 +56,7 @@ from luoshi.supervision.models import (
     SupervisionNotice,
     Urge,
 )
+from luoshi.supervision.texts import step_text
 from luoshi.tasks.models import EventKind, Task, TaskEvent, TaskState
 from luoshi.workcal.services import WorkCalendar
 
@@ -235,6 +236,7 @@ class _RunContext:
                 "offset": d.rung.offset,
                 "relative_to": d.rung.relative_to,
                 "deadline": d.deadline.isoformat(),
+                "late": self.late(d),  # working days past the deadline (< 0: before it)
             }
             found = self._data[key] = json.dumps(value, cls=self._data_field.encoder)
         return found
@@ -517,32 +519,7 @@ def _titles() -> dict[str, str]:
 
 
 def _step_text(d: Due, late: int) -> str:
-    """What a rung says (history and notification body), in Chinese: by its deadline and how
-    many working days before (late < 0) or after it today is."""
-    deadline = d.deadline.isoformat()
-    if d.rung.relative_to == RelativeTo.REPORT:
-        if late < 0:
-            return _("请于 %(date)s 前填报本期进展。") % {"date": deadline}
-        if late == 0:
-            return _("本期进展填报截止于今日（%(date)s），尚未填报。") % {"date": deadline}
-        return ngettext(
-            "本期进展已于 %(date)s 截止，逾期 %(n)d 个工作日仍未填报。",
-            "本期进展已于 %(date)s 截止，逾期 %(n)d 个工作日仍未填报。",
-            late,
-        ) % {"date": deadline, "n": late}
-    if late < 0:
-        return ngettext(
-            "任务将于 %(date)s 到期，还有 %(n)d 个工作日。",
-            "任务将于 %(date)s 到期，还有 %(n)d 个工作日。",
-            -late,
-        ) % {"date": deadline, "n": -late}
-    if late == 0:
-        return _("任务今日（%(date)s）到期，尚未办结。") % {"date": deadline}
-    return ngettext(
-        "任务已于 %(date)s 到期，逾期 %(n)d 个工作日仍未办结。",
-        "任务已于 %(date)s 到期，逾期 %(n)d 个工作日仍未办结。",
-        late,
-    ) % {"date": deadline, "n": late}
+    return step_text(relative_to=d.rung.relative_to, deadline=d.deadline.isoformat(), late=late)
 
 
 def _notice_text(d: Due, task: Task, ctx: _RunContext) -> str:

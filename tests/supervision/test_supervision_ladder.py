@@ -378,3 +378,22 @@ def test_an_emptied_rule_table_gets_the_default_ladder_back(world):
     with clock.pinned_today(D(2026, 9, 29)):
         assert run_daily(today=D(2026, 9, 29))["reminded"] == 1
     assert EscalationRule.objects.filter(category="").count() == 12
+
+
+def test_the_history_words_a_rung_in_the_readers_language(world):
+    from django.utils import translation
+
+    from luoshi.tasks.templatetags.luoshi_tags import event_text
+
+    run_days(D(2026, 10, 9), D(2026, 10, 13))
+    events = TaskEvent.objects.filter(task=world.national)
+    urges = list(events.filter(kind=EventKind.URGED).order_by("at", "id"))
+    # 10-09 due day, 10-10 (调休 Saturday) one working day late, 10-12 two, 10-13 three
+    assert [u.data["late"] for u in urges] == [0, 1, 2, 3]
+    with translation.override("zh-hans"):
+        assert event_text(urges[2]) == "任务已于 2026-10-09 到期，逾期 2 个工作日仍未办结。"
+        assert event_text(urges[2]) == urges[2].message
+    with translation.override("en"):
+        english = event_text(urges[2])
+    assert "2026-10-09" in english and "2" in english
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in english)

@@ -143,12 +143,25 @@ def _light_name(value) -> str:
         return str(value)
 
 
+# The escalation ladder's history entries (luoshi.supervision.daily).
+LADDER_KINDS = {"reminded", "urged", "notice_drafted", "leader_notified", "bulletin_listed"}
+
+
 @register.filter
 def event_text(event) -> str:
     """A history entry (TaskEvent) in words: its message, or what its data says."""
     data = event.data or {}
     kind = event.kind
     parts: list[str] = []
+    if kind in LADDER_KINDS and isinstance(data.get("late"), int) and data.get("deadline"):
+        # Worded when read, in the reader's language (older entries keep their stored words).
+        from luoshi.supervision.texts import step_text
+
+        return step_text(
+            relative_to=str(data.get("relative_to", "")),
+            deadline=str(data["deadline"]),
+            late=data["late"],
+        )
     if kind == "light_changed":
         parts.append(
             _("%(old)s → %(new)s")
