@@ -7,18 +7,15 @@ checks the permission itself: PermissionDenied → 403), back to the task page w
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.access import policy
 from luoshi.access.views import object_rule
-from luoshi.audit.services import audit_log
+from luoshi.lib.downloads import uploaded_file_response
 from luoshi.lib.forms import add_service_errors
 from luoshi.rechecks import services
 from luoshi.rechecks.forms import CONFIRM, AnswerForm, ScheduleForm, VerdictForm
@@ -157,15 +154,4 @@ def open_for_task(request, pk: int):
 def evidence(request, pk: int):
     """Download a file of a re-check answer: only for who reads the re-check."""
     item = policy.get_recheck_evidence_for_user(request.user, pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("附件文件已丢失，请联系系统管理员。")) from exc
-    content_type = mimetypes.guess_type(item.original_name)[0] or "application/octet-stream"
-    audit_log(actor=request.user, action="attachment.download", obj=item)
-    response = FileResponse(
-        handle, as_attachment=True, filename=item.original_name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploaded_file_response(item, actor=request.user, action="attachment.download")

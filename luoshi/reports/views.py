@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from luoshi.access import policy
 from luoshi.access.views import object_rule
-from luoshi.audit.services import audit_log
+from luoshi.lib.downloads import uploaded_file_response
 from luoshi.lib.forms import add_service_errors
 from luoshi.reports.forms import ReportForm
 from luoshi.reports.models import ProgressReport
@@ -74,15 +71,4 @@ def submit(request, pk: int):
 def attachment(request, pk: int):
     """Download an attachment: only for users who may see its task; never shown inline."""
     item = policy.get_attachment_for_user(request.user, pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("附件文件已丢失，请联系系统管理员。")) from exc
-    content_type = mimetypes.guess_type(item.original_name)[0] or "application/octet-stream"
-    audit_log(actor=request.user, action="attachment.download", obj=item)
-    response = FileResponse(
-        handle, as_attachment=True, filename=item.original_name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploaded_file_response(item, actor=request.user, action="attachment.download")

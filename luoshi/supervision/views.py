@@ -7,13 +7,11 @@ to act now (else 403); the service, which checks the permission itself and valid
 
 from __future__ import annotations
 
-import mimetypes
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from luoshi.access import policy
 from luoshi.access.views import object_rule, rule
-from luoshi.audit.services import audit_log
 from luoshi.lib import clock
+from luoshi.lib.downloads import uploaded_file_response
 from luoshi.lib.forms import add_service_errors
 from luoshi.supervision import services
 from luoshi.supervision.forms import (
@@ -459,15 +457,4 @@ def record_new(request, pk: int):
 def file_download(request, pk: int):
     """A file of a notice reply or a record: only for users who may read its owner."""
     item = policy.get_supervision_file_for_user(request.user, pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("附件文件已丢失，请联系系统管理员。")) from exc
-    content_type = mimetypes.guess_type(item.original_name)[0] or "application/octet-stream"
-    audit_log(actor=request.user, action="supervision.file.download", obj=item)
-    response = FileResponse(
-        handle, as_attachment=True, filename=item.original_name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploaded_file_response(item, actor=request.user, action="supervision.file.download")

@@ -14,6 +14,7 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,11 +45,12 @@ class Outgoing:
         return self.channel if self.channel in ("email", "sms") else f"{self.channel}:{self.to}"
 
 
-class BaseChannel:
+class BaseChannel(ABC):
     code = ""
 
-    def send(self, message: Outgoing, *, timeout: float) -> None:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def send(self, message: Outgoing, *, timeout: float) -> None:
+        """Return once the other side accepted `message`; raise ChannelError otherwise."""
 
 
 def post_json(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from abc import ABC, abstractmethod
 
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -26,9 +27,10 @@ from luoshi.notifications.conf import conf
 MAX_CHARS = 300
 
 
-class SmsGateway:
-    def send(self, *, phone: str, text: str, timeout: float) -> None:  # pragma: no cover
-        raise NotImplementedError
+class SmsGateway(ABC):
+    @abstractmethod
+    def send(self, *, phone: str, text: str, timeout: float) -> None:
+        """Return once the gateway accepted the message; raise ChannelError otherwise."""
 
 
 class ConsoleGateway(SmsGateway):
