@@ -372,6 +372,7 @@ PART_EVENT_KINDS = (
     "urged",
     "notice_issued",
     "notice_replied",
+    "notice_closed",
     "leader_notified",
     "bulletin_listed",
     "talk_recorded",

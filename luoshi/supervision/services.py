@@ -492,13 +492,17 @@ def notice_close(*, actor: User, notice: SupervisionNotice, comment: str = "") -
     notice.closed_by, notice.closed_at, notice.close_comment = actor, clock.now(), comment
     notice.save(update_fields=["state", "closed_by", "closed_at", "close_comment"])
     data = {"notice": notice.pk, "number": notice.number, "closed": True}
-    # History has no word of its own for this yet: a plain entry that says it.
+    if comment:
+        message = _("%(number)s：%(comment)s") % {"number": notice.number, "comment": comment}
+    else:
+        message = notice.number
+    # The unit the notice went to: a co-unit does not read another unit's 督办 (PART_EVENT_KINDS).
     task_event_record(
         task=task,
-        kind=EventKind.UPDATED,
+        kind=EventKind.NOTICE_CLOSED,
         actor=actor,
-        message=_("督办单 %(number)s 已办结。%(comment)s")
-        % {"number": notice.number, "comment": comment},
+        unit=notice.unit,
+        message=message,
         data=data,
     )
     audit_log(actor=actor, action="supervision.notice.close", obj=notice, data=data)

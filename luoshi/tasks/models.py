@@ -303,6 +303,7 @@ class EventKind(models.TextChoices):
     NOTICE_DRAFTED = "notice_drafted", pgettext_lazy("history", "督办单拟稿")
     NOTICE_ISSUED = "notice_issued", pgettext_lazy("history", "下发督办单")
     NOTICE_REPLIED = "notice_replied", pgettext_lazy("history", "督办单回复")
+    NOTICE_CLOSED = "notice_closed", pgettext_lazy("history", "督办单办结")
     LEADER_NOTIFIED = "leader_notified", pgettext_lazy("history", "报告牵头领导")
     BULLETIN_LISTED = "bulletin_listed", pgettext_lazy("history", "列入通报")
     TALK_RECORDED = "talk_recorded", pgettext_lazy("history", "约谈")
@@ -314,6 +315,7 @@ class EventKind(models.TextChoices):
     RECHECK_SCHEDULED = "recheck_scheduled", pgettext_lazy("history", "安排回头看")
     RECHECK_CONFIRMED = "recheck_confirmed", pgettext_lazy("history", "回头看通过")
     RECHECK_FAILED = "recheck_failed", pgettext_lazy("history", "回头看未通过")
+    RECHECK_CANCELLED = "recheck_cancelled", pgettext_lazy("history", "取消回头看")
     REOPENED = "reopened", pgettext_lazy("history", "重新办理")
 
 

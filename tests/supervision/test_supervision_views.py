@@ -369,6 +369,32 @@ def test_the_office_closes_a_notice(world, login):
     assert not NoticeReply.objects.exists()
 
 
+def test_closing_a_notice_has_its_own_entry_on_the_timeline(world, login):
+    notice = issue(world)
+    login(world.sup).post(
+        reverse("supervision:notice_close", args=[notice.pk]), {"comment": "已落实。"}
+    )
+    event = TaskEvent.objects.filter(task=world.later).latest("pk")
+    assert (event.kind, event.actor, event.unit) == (EventKind.NOTICE_CLOSED, world.sup, world.a)
+    assert event.data == {"notice": notice.pk, "number": notice.number, "closed": True}
+    assert not TaskEvent.objects.filter(task=world.later, kind=EventKind.UPDATED).exists()
+    page = login(world.liaison_a).get(reverse("tasks:detail", args=[world.later.pk]))
+    html = page.content.decode()
+    assert "督办单办结" in html
+    assert f"{notice.number}：已落实。" in html
+    # a co-unit reads only its own part of the 督办 of the lead unit
+    page = login(world.liaison_b).get(reverse("tasks:detail", args=[world.later.pk]))
+    assert "督办单办结" not in page.content.decode()
+
+
+def test_closing_a_notice_without_comment_names_the_notice(world):
+    from luoshi.supervision.services import notice_close
+
+    notice = notice_close(actor=world.sup, notice=issue(world))
+    event = TaskEvent.objects.filter(kind=EventKind.NOTICE_CLOSED).get()
+    assert event.message == notice.number
+
+
 def test_notice_numbers_run_on_per_year(world):
     issue(world)
     with clock.pinned_today(D(2027, 1, 4)):
