@@ -61,6 +61,9 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     "supervision.ladder": OFFICE_ROLES,
     "supervision.urge": OFFICE_ROLES,
     "supervision.notices": OVERSIGHT_ROLES,
+    # 督查通报: the office generates and issues them; leaders read and download
+    "bulletin.generate": OFFICE_ROLES,
+    "bulletin.view": OVERSIGHT_ROLES,
 }
 
 
@@ -98,6 +101,8 @@ def _who_may(action: str) -> str:
         "org.manage": _("只有系统管理员可以管理单位与账号。"),
         "audit.view": _("只有审计管理员可以查看审计日志。"),
         "notify.manage": _("只有系统管理员可以管理消息推送和群机器人。"),
+        "bulletin.generate": _("只有督查室人员可以生成和印发督查通报。"),
+        "bulletin.view": _("督查通报只对督查室人员和领导开放。"),
         # actions on one task
         "task.edit": _("只有督查室人员可以编辑任务。"),
         "task.decompose": _("只有督查室人员可以分解任务。"),

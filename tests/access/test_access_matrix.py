@@ -97,6 +97,8 @@ ROLE_MAY = {
     "supervision.notices": {"supervisor", "leader"},
     "inbox.view": set(Role.values),
     "notify.manage": {"sysadmin"},
+    "bulletin.generate": {"supervisor"},
+    "bulletin.view": {"supervisor", "leader"},
 }
 
 
