@@ -61,6 +61,11 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     "supervision.ladder": OFFICE_ROLES,
     "supervision.urge": OFFICE_ROLES,
     "supervision.notices": OVERSIGHT_ROLES,
+    # 办会办文: the office records meetings and instructions; leaders read those in their scope
+    "meeting.list": OVERSIGHT_ROLES,
+    "meeting.manage": OFFICE_ROLES,
+    "instruction.list": OVERSIGHT_ROLES,
+    "instruction.manage": OFFICE_ROLES,
     # 督查通报: the office generates and issues them; leaders read and download
     "bulletin.generate": OFFICE_ROLES,
     "bulletin.view": OVERSIGHT_ROLES,
@@ -101,6 +106,10 @@ def _who_may(action: str) -> str:
         "org.manage": _("只有系统管理员可以管理单位与账号。"),
         "audit.view": _("只有审计管理员可以查看审计日志。"),
         "notify.manage": _("只有系统管理员可以管理消息推送和群机器人。"),
+        "meeting.list": _("会议只对督查室人员和领导开放。"),
+        "meeting.manage": _("只有督查室人员可以登记会议、议定事项和生成任务。"),
+        "instruction.list": _("批示件只对督查室人员和领导开放。"),
+        "instruction.manage": _("只有督查室人员可以登记批示件和报告办理情况。"),
         "bulletin.generate": _("只有督查室人员可以生成和印发督查通报。"),
         "bulletin.view": _("督查通报只对督查室人员和领导开放。"),
         # actions on one task
@@ -834,3 +843,70 @@ def visible_rechecks(user, task: Task, qs=None):
 
     qs = (Recheck.objects.all() if qs is None else qs).filter(task=task)
     return qs if sees_every_part(user, task) else qs.none()
+
+
+# --- 办会办文: meetings (议定事项) and leaders' instructions (批示件) ---------------------------
+#
+# The office and leaders see the meetings and instructions whose source they see (every one
+# when their scope is the whole tree); a leader also sees the meetings they chaired and their
+# own instructions. Only the leader who wrote an instruction marks its reports 已阅.
+
+
+def visible_meetings(user, qs=None):
+    from luoshi.meetings.models import Meeting
+
+    qs = Meeting.objects.all() if qs is None else qs
+    if not _active(user) or user.role not in OVERSIGHT_ROLES:
+        return qs.none()
+    if user.scope_unit_id is None:
+        return qs
+    return qs.filter(Q(source__in=visible_sources(user)) | Q(chair=user))
+
+
+def get_meeting_for_user(user, pk: int, action: str = "meeting.list"):
+    """A meeting, if the user may see it (else 404) and do `action` (else 403)."""
+    meeting = visible_meetings(user).select_related("source", "chair").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404(_("会议不存在或您无权查看。"))
+    require(user, action)
+    return meeting
+
+
+def visible_instructions(user, qs=None):
+    from luoshi.meetings.models import Instruction
+
+    qs = Instruction.objects.all() if qs is None else qs
+    if not _active(user) or user.role not in OVERSIGHT_ROLES:
+        return qs.none()
+    if user.scope_unit_id is None:
+        return qs
+    return qs.filter(Q(source__in=visible_sources(user)) | Q(leader=user))
+
+
+def get_instruction_for_user(user, pk: int, action: str = "instruction.list"):
+    """An instruction, if the user may see it (else 404) and do `action` (else 403)."""
+    instruction = (
+        visible_instructions(user).select_related("source", "leader").filter(pk=pk).first()
+    )
+    if instruction is None:
+        raise Http404(_("批示件不存在或您无权查看。"))
+    require(user, action)
+    return instruction
+
+
+def can_read_report(user, report) -> bool:
+    """已阅: the leader who wrote the instruction, once per report."""
+    return (
+        _active(user)
+        and user.role == Role.LEADER
+        and report.instruction.leader_id == user.pk
+        and report.read_at is None
+    )
+
+
+def require_read_report(user, report) -> None:
+    if can_read_report(user, report):
+        return
+    if _active(user) and report.instruction.leader_id == user.pk and report.read_at:
+        raise PermissionDenied(_("该办理情况报告已标记已阅。"))
+    raise PermissionDenied(_("只有作出批示的领导可以阅示办理情况报告。"))

@@ -97,6 +97,10 @@ ROLE_MAY = {
     "supervision.notices": {"supervisor", "leader"},
     "inbox.view": set(Role.values),
     "notify.manage": {"sysadmin"},
+    "meeting.list": {"supervisor", "leader"},
+    "meeting.manage": {"supervisor"},
+    "instruction.list": {"supervisor", "leader"},
+    "instruction.manage": {"supervisor"},
     "bulletin.generate": {"supervisor"},
     "bulletin.view": {"supervisor", "leader"},
 }
