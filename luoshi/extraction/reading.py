@@ -1,0 +1,207 @@
+"""Reading a document into blocks in reading order: paragraphs (text) and tables (rows of cells).
+
+.docx through python-docx (paragraphs and tables in document order), .txt in UTF-8, UTF-8 with
+BOM or GB18030, .pdf with a text layer through pdfplumber (lines and tables by their position on
+the page). Anything else, or a file that cannot be read, raises ExtractionError with a Chinese
+message that says what to do.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MAX_BYTES = 50 * 1024 * 1024
+SUFFIXES = (".docx", ".txt", ".pdf")
+
+
+class ExtractionError(ValidationError):
+    """The file cannot be read as a document (message in Chinese)."""
+
+
+@dataclass
+class Block:
+    """A paragraph (`text`) or a table (`rows`, each a list of cell texts)."""
+
+    text: str = ""
+    rows: list[list[str]] = field(default_factory=list)
+
+    @property
+    def is_table(self) -> bool:
+        return bool(self.rows)
+
+
+def read_document(data: bytes, name: str) -> list[Block]:
+    """The blocks of a document given as bytes; `name` decides the type by its suffix."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ExtractionError(
+            _("不支持的文件类型“%(suffix)s”：请上传 .docx、.txt 或带文字层的 .pdf 文件。")
+            % {"suffix": suffix or name},
+            code="unsupported",
+        )
+    if len(data) > MAX_BYTES:
+        raise ExtractionError(
+            _("文件过大（%(size)s MB）：最大 50 MB。请拆分后分别上传。")
+            % {"size": f"{len(data) / 1024 / 1024:.1f}"},
+            code="too_large",
+        )
+    if not data.strip():
+        raise ExtractionError(_("文件是空的：没有可读取的内容。"), code="empty")
+    if suffix == ".docx":
+        blocks = _read_docx(data)
+    elif suffix == ".pdf":
+        blocks = _read_pdf(data)
+    else:
+        blocks = [Block(text=line) for line in _decode_text(data).splitlines()]
+    blocks = [b for b in blocks if b.is_table or b.text.strip()]
+    if not blocks:
+        raise ExtractionError(_("文件是空的：没有可读取的内容。"), code="empty")
+    return blocks
+
+
+def read_path(path: str | Path) -> list[Block]:
+    """The blocks of a file on disk (the size is checked before reading it)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise ExtractionError(
+            _("找不到文件“%(name)s”。") % {"name": str(path)}, code="missing"
+        ) from None
+    if size > MAX_BYTES:
+        raise ExtractionError(
+            _("文件过大（%(size)s MB）：最大 50 MB。请拆分后分别上传。")
+            % {"size": f"{size / 1024 / 1024:.1f}"},
+            code="too_large",
+        )
+    return read_document(path.read_bytes(), path.name)
+
+
+def _decode_text(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ExtractionError(
+        _("无法识别文本文件的编码：请另存为 UTF-8 或 GB18030 编码后重试。"), code="encoding"
+    )
+
+
+def _cell_text(text: str) -> str:
+    return "\n".join(line.strip() for line in text.replace("\r", "\n").split("\n")).strip()
+
+
+def _read_docx(data: bytes) -> list[Block]:
+    import docx
+    from docx.document import Document as DocumentType
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE: encrypted .docx or an old .doc
+        raise ExtractionError(
+            _(
+                "无法打开该 Word 文件：文件已加密（设置了密码）或是旧版 .doc 格式。"
+                "请取消密码并另存为 .docx 后重试。"
+            ),
+            code="encrypted",
+        )
+    try:
+        document: DocumentType = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ExtractionError(
+            _("无法打开该 Word 文件：文件已损坏或不是 .docx 格式。"), code="corrupt"
+        ) from exc
+    except Exception as exc:  # lxml errors in a damaged part
+        raise ExtractionError(
+            _("无法打开该 Word 文件：文件已损坏或不是 .docx 格式。"), code="corrupt"
+        ) from exc
+    blocks: list[Block] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            blocks.append(Block(text=item.text.strip()))
+        elif isinstance(item, Table):
+            rows = [[_cell_text(cell.text) for cell in row.cells] for row in item.rows]
+            if rows:
+                blocks.append(Block(rows=rows))
+    return blocks
+
+
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*\d{1,4}[-—–\s]*$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
+
+
+def _read_pdf(data: bytes) -> list[Block]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFPasswordIncorrect, PdfminerException, PDFSyntaxError, Exception) as exc:
+        message = str(exc).lower()
+        if isinstance(exc, PDFPasswordIncorrect) or "password" in message or "encrypt" in message:
+            raise ExtractionError(
+                _("无法打开该 PDF 文件：文件已加密（设置了密码）。请取消密码后重试。"),
+                code="encrypted",
+            ) from exc
+        raise ExtractionError(
+            _("无法打开该 PDF 文件：文件已损坏或不是 PDF 格式。"), code="corrupt"
+        ) from exc
+    blocks: list[Block] = []
+    any_text = False
+    try:
+        with pdf:
+            for page in pdf.pages:
+                tables = page.find_tables()
+                boxes = [table.bbox for table in tables]
+                placed: list[tuple[float, Block]] = []
+                for table in tables:
+                    rows = [[_cell_text(cell or "") for cell in row] for row in table.extract()]
+                    if rows:
+                        placed.append((table.bbox[1], Block(rows=rows)))
+                        any_text = True
+
+                def outside(obj, boxes=boxes) -> bool:
+                    x = (obj["x0"] + obj["x1"]) / 2
+                    y = (obj["top"] + obj["bottom"]) / 2
+                    return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+                text_page = page.filter(outside) if boxes else page
+                for line in text_page.extract_text_lines(strip=True):
+                    text = line["text"].strip()
+                    if text:
+                        any_text = True
+                    if text and not _PAGE_NUMBER.match(text):
+                        placed.append((line["top"], Block(text=text)))
+                placed.sort(key=lambda pair: pair[0])
+                blocks.extend(block for _top, block in placed)
+    except ExtractionError:
+        raise
+    except Exception as exc:
+        message = str(exc).lower()
+        if "password" in message or "encrypt" in message:
+            raise ExtractionError(
+                _("无法打开该 PDF 文件：文件已加密（设置了密码）。请取消密码后重试。"),
+                code="encrypted",
+            ) from exc
+        raise ExtractionError(_("无法读取该 PDF 文件：文件已损坏。"), code="corrupt") from exc
+    if not any_text:
+        raise ExtractionError(
+            _(
+                "该PDF没有文字层（可能是扫描件），无法提取文字："
+                "请上传原始的 Word 或带文字层的 PDF 文件。"
+            ),
+            code="no_text_layer",
+        )
+    return blocks
