@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from luoshi.meetings import views
 
 app_name = "meetings"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.meeting_list, name="list"),
+    path("new/", views.meeting_create, name="meeting_create"),
+    path("item-row/", views.item_row, name="item_row"),
+    path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/items/", views.items_add, name="items_add"),
+    path("<int:pk>/generate/", views.generate, name="generate"),
+    path("<int:pk>/minutes/", views.minutes_file, name="minutes_file"),
+    path("instructions/", views.instruction_list, name="instructions"),
+    path("instructions/new/", views.instruction_create, name="instruction_create"),
+    path("instructions/<int:pk>/", views.instruction_detail, name="instruction_detail"),
+    path("instructions/<int:pk>/report/", views.instruction_report, name="instruction_report"),
+    path("instructions/<int:pk>/file/", views.instruction_file, name="instruction_file"),
+    path("reports/<int:pk>/read/", views.report_read, name="report_read"),
+]
