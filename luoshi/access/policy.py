@@ -69,6 +69,10 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     # 督查通报: the office generates and issues them; leaders read and download
     "bulletin.generate": OFFICE_ROLES,
     "bulletin.view": OVERSIGHT_ROLES,
+    # 台账导入导出: the office imports and exports everything; a unit exports its own tasks and
+    # re-imports that ledger to submit progress on them (no new tasks, no changed fields)
+    "ledger.import": OFFICE_ROLES | UNIT_ROLES,
+    "ledger.export": OVERSIGHT_ROLES | UNIT_ROLES,
 }
 
 
@@ -112,6 +116,8 @@ def _who_may(action: str) -> str:
         "instruction.manage": _("只有督查室人员可以登记批示件和报告办理情况。"),
         "bulletin.generate": _("只有督查室人员可以生成和印发督查通报。"),
         "bulletin.view": _("督查通报只对督查室人员和领导开放。"),
+        "ledger.import": _("只有督查室人员和承办单位可以导入台账。"),
+        "ledger.export": _("台账导出只对督查室人员、领导和承办单位开放。"),
         # actions on one task
         "task.edit": _("只有督查室人员可以编辑任务。"),
         "task.decompose": _("只有督查室人员可以分解任务。"),
