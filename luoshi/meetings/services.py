@@ -299,6 +299,7 @@ def meeting_generate_tasks(
     if assign:
         for task in created:
             task_assign(actor=actor, task=task)
+            task.refresh_from_db()
     return created
 
 
