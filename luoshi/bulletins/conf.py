@@ -1,0 +1,20 @@
+"""The bulletin settings, read from settings.LUOSHI with these defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # 发文机关: the red header of the document and its signature.
+    "BULLETIN_ISSUER": "示范市人民政府督查室",
+    # 表扬: a task closed at least this many working days before its (original) due date.
+    "BULLETIN_EARLY_WORKING_DAYS": 5,
+    # The longest period one bulletin may cover (days).
+    "BULLETIN_MAX_DAYS": 366,
+}
+
+
+def conf(name: str) -> Any:
+    return settings.LUOSHI.get(name, DEFAULTS[name])
