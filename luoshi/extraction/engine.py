@@ -150,7 +150,7 @@ class _Assignment:
             if match and _looks_like_units(match["units"]):
                 marked, others = split_units(match["units"])
                 names = marked + others
-                if role in ("all", "lead") or (role == "do" and not self.lead):
+                if role == "lead" or (role in ("all", "do") and not self.lead):
                     _add(self.lead, names)
                 else:
                     _add(self.co, names)
@@ -176,6 +176,11 @@ class _Assignment:
         if kind == "due":
             self.deadline(value)
             return
+        clauses = [c.strip() for c in re.split(r"[，,；;]", value) if c.strip()]
+        words = [c for c in clauses if _is_deadline(c) and not _looks_like_units(c)]
+        if words:  # 责任单位：A、B，2026年6月底前完成
+            self.deadline(words[0])
+            value = "、".join(c for c in clauses if c not in words)
         marked, others = split_units(value)
         if kind == "lead":
             _add(self.lead, marked + others)
@@ -538,9 +543,9 @@ def _table_tasks(rows: list[list[str]], outer: list[str], year: int) -> list[Fou
         seq = cell(row, "seq")
         units = [cell(row, k) for k in ("lead", "duty", "co")]
         due_words = cell(row, "due")
-        distinct = set(values)
+        distinct = {_one_line(v) for v in values}
         if len(distinct) == 1 or not (any(units) or due_words):
-            heading = values[0]
+            heading = _one_line(values[0])
             numbered = split_numbering(heading)
             if numbered:
                 kind, label, _rest = numbered
@@ -561,11 +566,12 @@ def _table_tasks(rows: list[list[str]], outer: list[str], year: int) -> list[Fou
         content = cell(row, "content")
         assignment = _Assignment()
         if cell(row, "lead"):
-            assignment.field("牵头单位", cell(row, "lead"))
+            assignment.field("牵头单位", _unwrap_units(cell(row, "lead")))
         if cell(row, "duty"):
-            assignment.field("配合单位" if assignment.lead else "责任单位", cell(row, "duty"))
+            duty = _unwrap_units(cell(row, "duty"))
+            assignment.field("配合单位" if assignment.lead else "责任单位", duty)
         if cell(row, "co"):
-            assignment.field("配合单位", cell(row, "co"))
+            assignment.field("配合单位", _unwrap_units(cell(row, "co")))
         if due_words:
             assignment.deadline(_one_line(due_words))
         body = title if not content else f"{title}\n{content}" if title else content
@@ -579,6 +585,23 @@ def _table_tasks(rows: list[list[str]], outer: list[str], year: int) -> list[Fou
         _set_due(task, assignment.due_text, year)
         found.append(task)
     return found
+
+
+def _unwrap_units(text: str) -> str:
+    """A cell's lines joined where a PDF wrapped a name (市住房城乡建设 / 局), kept apart where
+    each line is a name of its own (市发展改革委 / 市财政局)."""
+    lines = [line.strip() for line in (text or "").split("\n") if line.strip()]
+    if len(lines) < 2:
+        return text
+    out = [lines[0]]
+    for line in lines[1:]:
+        last = re.split(r"[、，,；;/／\s]", out[-1])[-1]
+        first = re.split(r"[、，,；;/／\s]", line)[0]
+        if not last or not _UNITISH.search(last) or len(first) <= 2:
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _one_line(text: str) -> str:

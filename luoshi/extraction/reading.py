@@ -149,8 +149,9 @@ def _read_pdf(data: bytes) -> list[Block]:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PDFPasswordIncorrect, PdfminerException, PDFSyntaxError, Exception) as exc:
-        message = str(exc).lower()
-        if isinstance(exc, PDFPasswordIncorrect) or "password" in message or "encrypt" in message:
+        inner = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        message = f"{exc!r} {inner!r}".lower()
+        if isinstance(inner, PDFPasswordIncorrect) or "password" in message or "encrypt" in message:
             raise ExtractionError(
                 _("无法打开该 PDF 文件：文件已加密（设置了密码）。请取消密码后重试。"),
                 code="encrypted",
