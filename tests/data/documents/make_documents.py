@@ -213,7 +213,44 @@ def mixed() -> None:
     d.save(HERE / "mixed.docx")
 
 
+def renwu_qingdan() -> None:
+    """Written after the engine, to measure it on forms it was not tuned for: deadline before the
+    units, labels split by commas inside a bracket, a parent item that names units and children that
+    do too, an item over two paragraphs, a 责任领导 line, 配合单位：无, 由…牵头, 牵头 with others."""
+    d = _document()
+    _title(d, "示范市2026年文化旅游消费提振行动任务清单")
+    d.add_paragraph("根据《示范市提振消费专项行动方案》，制定本任务清单。")
+    d.add_paragraph("一、丰富消费场景")
+    d.add_paragraph(
+        "1.打造夜间文旅消费集聚区3个。（牵头单位：市文化广电旅游局，配合单位：市商务局、"
+        "各区政府，完成时限：2026年9月底前）"
+    )
+    d.add_paragraph("（1）培育夜间消费示范街区。（2026年6月底前完成，东城区政府负责）")
+    d.add_paragraph("（2）举办“夜游示范”系列活动不少于30场。（由市文化广电旅游局牵头）")
+    d.add_paragraph(
+        "2.推动旅游景区提质升级，新增国家4A级以上旅游景区2家，"
+    )
+    d.add_paragraph(
+        "推进A级景区智慧化改造。（市文化广电旅游局、市发展改革委牵头，"
+        "各有关单位按职责分工负责，2027年6月底前完成）"
+    )
+    d.add_paragraph("二、完善消费政策")
+    d.add_paragraph("3.发放文旅消费券5000万元。")
+    d.add_paragraph("责任领导：陈志刚")
+    d.add_paragraph("牵头单位：市商务局")
+    d.add_paragraph("配合单位：无")
+    d.add_paragraph("完成时限：2026年第二季度")
+    d.add_paragraph(
+        "4.落实带薪休假制度，鼓励错峰休假、弹性作息。（市人力资源社会保障局牵头，"
+        "市总工会参与，常态化开展）"
+    )
+    d.add_paragraph("三、组织保障")
+    d.add_paragraph("各牵头单位要于每季度末向市商务局报送工作进展。")
+    d.save(HERE / "renwu-qingdan.docx")
+
+
 if __name__ == "__main__":
+    renwu_qingdan()
     fengong_table()
     huiyi_jiyao()
     zerendanwei_block()
