@@ -350,7 +350,7 @@ class _Item:
 
 
 def _is_field_line(text: str) -> bool:
-    return bool(re.match(r"^\s*[（(]?\s*(?:" + "|".join(_FIELD_KINDS) + r")\s*[:：]", text))
+    return bool(re.match(r"^\s*[（(]?\s*" + _FIELD.pattern, text))
 
 
 def _finish(item: _Item, year: int) -> FoundTask | None:
