@@ -386,7 +386,8 @@ def _compare(pr: PlanRow, task: Task, co_units: list[Unit]) -> None:
     if {u.pk for u in pr.co_units} != {u.pk for u in co_units}:
         pr.changes[labels["co_units"]] = (_names_text(co_units), _names_text(pr.co_units))
         pr.change_values["co_units"] = pr.co_units
-    if (pr.due, pr.ongoing) != (task.due, task.ongoing):
+    same_words = bool(pr.due_text) and pr.due_text == task.due_text
+    if not same_words and (pr.due, pr.ongoing) != (task.due, task.ongoing):
         old = _("长期坚持") if task.ongoing else (task.due.isoformat() if task.due else "")
         new = _("长期坚持") if pr.ongoing else (pr.due.isoformat() if pr.due else "")
         pr.changes[labels["due"]] = (old, new)

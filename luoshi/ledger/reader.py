@@ -13,6 +13,7 @@ value Excel cached when it last saved the file; a formula without a cached value
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import unicodedata
@@ -84,8 +85,23 @@ for _key, (_label, _words) in FIELDS.items():
         _SYNONYMS[_norm_label(_word)] = _key
 
 
+@functools.cache
+def _translated_labels() -> dict[str, str]:
+    """The exported headers in every language of the site (an English export re-imports)."""
+    from django.utils import translation
+
+    out: dict[str, str] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for key, (label, _words) in FIELDS.items():
+                out.setdefault(_norm_label(str(label)), key)
+            out.setdefault(_norm_label(str(_("进度（%）"))), "percent")
+    return out
+
+
 def field_for_label(label: str) -> str | None:
-    return _SYNONYMS.get(_norm_label(label))
+    key = _norm_label(label)
+    return _SYNONYMS.get(key) or _translated_labels().get(key)
 
 
 @dataclass
@@ -178,8 +194,7 @@ def _cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    lines = (_SPACE.sub(" ", line).strip() for line in str(value).splitlines())
-    return "\n".join(line for line in lines if line)
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _filled(grid: list[list], merges: list, first_row: int) -> list[list[str]]:
@@ -219,22 +234,25 @@ def _block_mapping(texts: list[list[str]], start: int, height: int) -> tuple[lis
 
 
 def detect_header(texts: list[list[str]]) -> tuple[int, int, list[str], dict] | None:
-    """(start, height, labels, mapping) of the best header block among the top rows."""
+    """(start, height, labels, mapping) of the best header block among the top rows: the most
+    fields recognised; at equal count the block that starts first, then the shortest. A block
+    starts on a row holding at least one recognised column name (not a title or filler row)."""
     best = None
     for start in range(len(texts)):
+        if not any(field_for_label(t) for t in texts[start] if t):
+            continue
         for height in (1, 2, 3):
             if start + height > len(texts):
                 break
             labels, mapping = _block_mapping(texts, start, height)
             if "title" not in mapping.values():
                 continue
-            score = len(mapping)
-            # more fields recognised wins; at equal score the shorter block (no filler rows)
-            if best is None or score > best[0] or (score == best[0] and height < best[2]):
-                best = (score, start, height, labels, mapping)
+            rank = (len(mapping), -start, -height)
+            if best is None or rank > best[0]:
+                best = (rank, start, height, labels, mapping)
     if best is None:
         return None
-    _score, start, height, labels, mapping = best
+    _rank, start, height, labels, mapping = best
     return start, height, labels, mapping
 
 
@@ -374,11 +392,10 @@ def sheet_rows(sheet: Sheet, mapping: dict[int, str]) -> list[dict]:
             continue
         title = texts.get("title", "")
         found = numbering(texts.get("seq", ""), whole=True) if texts.get("seq") else None
-        lead_numbering = numbering(title)
-        if lead_numbering:
-            if found is None:
-                found = lead_numbering
-            title = lead_numbering[2]
+        if found is None:
+            lead_numbering = numbering(title)
+            if lead_numbering:
+                found, title = lead_numbering, lead_numbering[2]
         # 责任单位 without a split: the first unit leads, the others help
         lead_cell = texts.get("lead_units", "")
         co_cell = texts.get("co_units", "")

@@ -1,9 +1,9 @@
 """导入台账: upload → preview (mapping, unit resolutions) → confirm, one transaction.
 
-    imp = ledger_import_start(actor=user, upload=f, new_source_title="…")
-    sheet, plan = ledger_import_plan(imp)
-    ledger_import_update(actor=user, imp=imp, mapping={...}, resolutions={...})
-    result = ledger_import_confirm(actor=user, imp=imp)
+imp = ledger_import_start(actor=user, upload=f, new_source_title="…")
+sheet, plan = ledger_import_plan(imp)
+ledger_import_update(actor=user, imp=imp, mapping={...}, resolutions={...})
+result = ledger_import_confirm(actor=user, imp=imp)
 """
 
 from __future__ import annotations
@@ -142,6 +142,35 @@ def ledger_import_update(
 
 
 @transaction.atomic
+def ledger_plan_commit(
+    *,
+    actor: User,
+    plan: Plan,
+    source: Source | None,
+    new_source_title: str = "",
+    label: str = "",
+) -> tuple[dict, Source | None]:
+    """Commit a plan (the page's confirm and `luoshi import-ledger --commit`): new tasks go
+    under `source`, or under a new source titled `new_source_title`; round-trip rows need
+    none. Returns the counts (with "unchanged") and the source used."""
+    if plan.blocking:
+        raise ValidationError(plan.blocking)
+    if source is None and any(r.kind == NEW for r in plan.rows):
+        if not (new_source_title or "").strip():
+            raise ValidationError(_("请选择任务来源，或填写新来源的标题。"))
+        policy.require(actor, "source.create")
+        source = source_create(
+            actor=actor, kind=SourceKind.DOCUMENT, title=new_source_title.strip()[:200]
+        )
+    target = source or next((r.task.source for r in plan.rows if r.task is not None), None)
+    if target is None:
+        raise ValidationError(_("台账中没有任务。"))
+    result = plan_commit(actor=actor, plan=plan, source=target, import_label=label)
+    result["unchanged"] = plan.unchanged
+    return result, source
+
+
+@transaction.atomic
 def ledger_import_confirm(*, actor: User, imp: LedgerImport) -> dict:
     """Write the whole ledger in one transaction (all or nothing)."""
     policy.require(actor, "ledger.import")
@@ -153,18 +182,14 @@ def ledger_import_confirm(*, actor: User, imp: LedgerImport) -> dict:
     _sheet, plan = ledger_import_plan(imp)
     if plan.blocking:
         raise ValidationError(plan.blocking)
-    source = imp.source
-    if source is None and any(r.kind == NEW for r in plan.rows):
-        if not imp.new_source_title:
-            raise ValidationError(_("请选择任务来源，或填写新来源的标题。"))
-        source = source_create(actor=actor, kind=SourceKind.DOCUMENT, title=imp.new_source_title)
-        imp.source = source
-    if source is None:
-        source = next((r.task.source for r in plan.rows if r.task is not None), None)
-    if source is None:
-        raise ValidationError(_("台账中没有任务。"))
-    result = plan_commit(actor=actor, plan=plan, source=source, import_label=imp.original_name)
-    result["unchanged"] = plan.unchanged
+    result, source = ledger_plan_commit(
+        actor=actor,
+        plan=plan,
+        source=imp.source,
+        new_source_title=imp.new_source_title,
+        label=imp.original_name,
+    )
+    imp.source = source
     imp.status = ImportStatus.DONE
     imp.result = result
     imp.committed_at = clock.now()

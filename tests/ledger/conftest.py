@@ -18,7 +18,8 @@ from luoshi.org.models import Role, User
 TODAY = dt.date(2026, 3, 10)
 PASSWORD = "pw-Secret-2026"
 # a copy of ../shared/samples/taizhang-merged-headers.xlsx
-SAMPLE_XLSX = Path(__file__).resolve().parents[1] / "data" / "ledgers" / "taizhang-merged-headers.xlsx"
+DATA = Path(__file__).resolve().parents[1] / "data" / "ledgers"
+SAMPLE_XLSX = DATA / "taizhang-merged-headers.xlsx"
 
 
 @pytest.fixture(autouse=True)
