@@ -11,8 +11,6 @@ DEFAULTS: dict[str, Any] = {
     "BULLETIN_ISSUER": "示范市人民政府督查室",
     # 表扬: a task closed at least this many working days before its (original) due date.
     "BULLETIN_EARLY_WORKING_DAYS": 5,
-    # The longest period one bulletin may cover (days).
-    "BULLETIN_MAX_DAYS": 366,
 }
 
 

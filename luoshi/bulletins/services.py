@@ -51,8 +51,16 @@ def preset_period(preset: str, today: dt.date) -> tuple[dt.date, dt.date] | None
     return None
 
 
+def _a_year_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
 def period_validate(date_from: dt.date | None, date_to: dt.date | None, today: dt.date) -> None:
-    """The period's rules: both ends given, in order, not after today, at most a year."""
+    """The period's rules: both ends given, in order, not after today, at most a year (the
+    day before the same date a year later: 2025-12-01 to 2026-11-30)."""
     errors: dict[str, list[str]] = {}
     if date_from is None:
         errors["date_from"] = [_("请填写通报期间的开始日期。")]
@@ -71,7 +79,7 @@ def period_validate(date_from: dt.date | None, date_to: dt.date | None, today: d
                 ]
             }
         )
-    if (date_to - date_from).days + 1 > conf("BULLETIN_MAX_DAYS"):
+    if date_to >= _a_year_after(date_from):
         raise ValidationError({"date_from": [_("通报期间不能超过一年。")]})
 
 
