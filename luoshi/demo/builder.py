@@ -16,6 +16,7 @@ from django.db import transaction
 from luoshi.demo import catalogue
 from luoshi.demo.catalogue import TaskSpec
 from luoshi.demo.goals import GOALS
+from luoshi.demo.meetings import build_meetings
 from luoshi.demo.other_sources import DOCUMENT, INSTRUCTION, MEETING
 from luoshi.demo.people import People, build_people
 from luoshi.demo.plan import Planner
@@ -86,6 +87,7 @@ class DemoBuilder:
         self._instruction()
         self._document()
         self.story.play()
+        build_meetings(people=self.people, today=self.today)
 
     # --- sources -------------------------------------------------------------------------
     def _source(self, kind: str, day: dt.date, **fields) -> Source:

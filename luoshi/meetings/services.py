@@ -460,6 +460,8 @@ def instruction_report_draft(instruction: Instruction) -> str:
             }
         elif task.state == TaskState.DRAFT:
             body = _("任务正在交办。")
+        elif task.state == TaskState.ASSIGNED:
+            body = _("已交办，待承办单位签收。")
         else:
             body = _("尚未填报进展。")
         lines.append(f"{head}\n{body}")
