@@ -427,6 +427,7 @@ def plan_commit(
     words as a progress report (the task's own unit). All or nothing."""
     from luoshi.reports.services import report_submit
     from luoshi.tasks.services.editing import task_update
+    from luoshi.tasks.services.refresh import task_refresh
 
     if plan.blocking:
         raise ValidationError(plan.blocking)
@@ -444,6 +445,7 @@ def plan_commit(
 
     # 1. new tasks, parents before children (the plan is in sheet order)
     counters: dict[Any, list] = {}  # parent key → [prefix, width, last number, codes taken]
+    touched_parents: list[Task] = []  # existing tasks that get new children
     created: dict[int, Task] = {}
     order: list[Task] = []
     for r in new_rows:
@@ -458,6 +460,9 @@ def plan_commit(
         else:
             key = ("task", parent_task.pk)
         if key not in counters:
+            if key[0] == "task":
+                policy.require(actor, "task.decompose", parent_task)
+                touched_parents.append(parent_task)
             if key[0] == "new":
                 counters[key] = [parent_task.code, 2, 0, set()]
             else:
@@ -470,7 +475,7 @@ def plan_commit(
         code = f"{prefix}-{n:0{width}d}"
         taken.add(code)
         task = Task(
-            source=source,
+            source=parent_task.source if parent_task is not None else source,
             parent=parent_task,
             sort_order=n - 1,
             code=code,
@@ -528,6 +533,10 @@ def plan_commit(
             ],
             batch_size=1000,
         )
+
+    for parent_task in touched_parents:
+        if parent_task.state != TaskState.DRAFT:
+            task_refresh(parent_task)
 
     # 2. changes (the office) and progress (the task's own unit)
     changed = progress = 0

@@ -155,7 +155,9 @@ def ledger_plan_commit(
     none. Returns the counts (with "unchanged") and the source used."""
     if plan.blocking:
         raise ValidationError(plan.blocking)
-    if source is None and any(r.kind == NEW for r in plan.rows):
+    # new rows under an existing task go into that task's source; only new top-level rows
+    # need one chosen (or a new one)
+    if source is None and any(r.kind == NEW and r.parent is None for r in plan.rows):
         if not (new_source_title or "").strip():
             raise ValidationError(_("请选择任务来源，或填写新来源的标题。"))
         policy.require(actor, "source.create")
