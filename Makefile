@@ -77,6 +77,7 @@ format: install-test
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.tick $(BENCH_TICK_ARGS)
+	$(BIN)/python -m bench.extract
 
 messages: install
 	cd luoshi && ../$(BIN)/django-admin makemessages -l en --ignore='static/vendor/*' \

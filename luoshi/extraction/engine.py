@@ -401,6 +401,8 @@ def extract_tasks(blocks: list[Block], *, year: int | None = None) -> list[Found
     found: list[FoundTask] = []
     stack: list[tuple[str, str]] = []  # (kind, label) of the open numbering levels
     item: _Item | None = None
+    table: _TableState | None = None
+    task_paths: set[tuple[str, ...]] = set()
 
     def flush() -> None:
         nonlocal item
@@ -408,13 +410,19 @@ def extract_tasks(blocks: list[Block], *, year: int | None = None) -> list[Found
             task = _finish(item, year)
             if task is not None:
                 found.append(task)
+                task_paths.add(tuple(task.path))
         item = None
 
     for block in blocks:
         if block.is_table:
             flush()
-            found.extend(_table_tasks(block.rows, [label for _k, label in stack], year))
+            outer = [label for _k, label in stack]
+            while outer and tuple(outer) in task_paths:  # a table after a task is not its child
+                outer.pop()
+            tasks, table = _table_tasks(block.rows, outer, year, table)
+            found.extend(tasks)
             continue
+        table = None
         text = block.text.strip()
         numbered = split_numbering(text)
         if numbered:
@@ -523,13 +531,33 @@ def _columns(rows: list[list[str]]) -> tuple[dict[str, int], int] | None:
     return None
 
 
-def _table_tasks(rows: list[list[str]], outer: list[str], year: int) -> list[FoundTask]:
+@dataclass
+class _TableState:
+    """A table's layout and open chapter rows, carried to its continuation on the next page."""
+
+    columns: dict[str, int]
+    width: int
+    outer: list[str]
+    chapters: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _table_tasks(
+    rows: list[list[str]], outer: list[str], year: int, previous: _TableState | None
+) -> tuple[list[FoundTask], _TableState | None]:
     layout = _columns(rows)
-    if layout is None:
-        return []
-    columns, first = layout
+    width = max((len(r) for r in rows), default=0)
+    if layout is not None:
+        columns, first = layout
+        if previous is not None and previous.columns == columns and previous.width == width:
+            state = previous  # the header repeated on the next page
+        else:
+            state = _TableState(columns, width, outer)
+    elif previous is not None and previous.width == width:
+        state, first = previous, 0  # continued on the next page without its header
+    else:
+        return [], None
+    columns, outer, chapters = state.columns, state.outer, state.chapters
     found: list[FoundTask] = []
-    chapters: list[tuple[str, str]] = []
 
     def cell(row: list[str], kind: str) -> str:
         index = columns.get(kind)
@@ -584,7 +612,7 @@ def _table_tasks(rows: list[list[str]], outer: list[str], year: int) -> list[Fou
         )
         _set_due(task, assignment.due_text, year)
         found.append(task)
-    return found
+    return found, state
 
 
 def _unwrap_units(text: str) -> str:

@@ -11,6 +11,7 @@ bad/encrypted.pdf (password-protected). The files are committed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import docx
@@ -43,7 +44,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _flowables_of_docx(path: Path) -> list:
+def _flowables_of_docx(path: Path, header_rows: int = 1) -> list:
     story: list = []
     for item in docx.Document(path).iter_inner_content():
         if isinstance(item, DocxParagraph):
@@ -72,7 +73,7 @@ def _flowables_of_docx(path: Path) -> list:
                     cells.append(Paragraph(_escape(text).replace("\n", "<br/>"), CELL))
                 data.append(cells)
             widths = [14 * mm, 62 * mm, 32 * mm, 38 * mm, 24 * mm][: len(data[0])]
-            table = Table(data, colWidths=widths, repeatRows=2)
+            table = Table(data, colWidths=widths, repeatRows=header_rows)
             style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), *spans]
             table.setStyle(TableStyle(style))
             story.extend([Spacer(1, 4 * mm), table, Spacer(1, 4 * mm)])
@@ -112,8 +113,55 @@ def bad_files() -> None:
     locked.save()
 
 
+CN = "零一二三四五六七八九"
+
+
+def _cn(n: int) -> str:
+    tens, ones = divmod(n, 10)
+    return (CN[tens] if tens > 1 else "") + ("十" if tens else "") + (CN[ones] if ones else "")
+
+
+def long_document() -> None:
+    """long/plan-30-pages.docx and .pdf for bench/extract.py: the shared sample's tasks over
+    and over, renumbered (一…, 1…), and a table of the 分工表's rows, to about 30 pages."""
+    (HERE / "long").mkdir(exist_ok=True)
+    sample = (HERE / "fengong-fangan-prose.txt").read_text("utf-8").splitlines()
+    items = [re.sub(r"^\d+\.", "", line) for line in sample if re.match(r"^\d+\.", line)]
+    d = docx.Document()
+    d.add_paragraph("示范市人民政府办公室关于印发2026年重点工作任务分工方案的通知")
+    n = 0
+    for chapter in range(1, 31):
+        d.add_paragraph(f"{_cn(chapter)}、第{_cn(chapter)}部分重点工作")
+        for section in range(2):
+            d.add_paragraph(f"（{_cn(chapter * 2 - 1 + section)}）推进第{section + 1}类工作。")
+            for item in items[section * 4 : section * 4 + 4]:
+                n += 1
+                d.add_paragraph(f"{n}.{item}")
+    table = d.add_table(rows=1, cols=5)
+    for c, text in enumerate(["序号", "工作任务", "牵头单位", "配合单位", "完成时限"]):
+        table.cell(0, c).text = text
+    for i in range(60):
+        row = table.add_row()
+        for c, text in enumerate(
+            [
+                str(i + 1),
+                "改造城镇老旧小区120个，加装电梯300部。",
+                "市住房城乡建设局",
+                "各区政府、市财政局",
+                "年底前",
+            ]
+        ):
+            row.cells[c].text = text
+    d.save(HERE / "long" / "plan-30-pages.docx")
+    _build(
+        _flowables_of_docx(HERE / "long" / "plan-30-pages.docx"),
+        HERE / "long" / "plan-30-pages.pdf",
+    )
+
+
 def main() -> None:
-    _build(_flowables_of_docx(HERE / "fengong-table.docx"), HERE / "fengong-table.pdf")
+    long_document()
+    _build(_flowables_of_docx(HERE / "fengong-table.docx", 2), HERE / "fengong-table.pdf")
     _build(_flowables_of_docx(HERE / "huiyi-jiyao.docx"), HERE / "huiyi-jiyao.pdf")
     _build(_flowables_of_txt(HERE / "fengong-fangan-prose.txt"), HERE / "fengong-fangan-prose.pdf")
     bad_files()
