@@ -1,4 +1,5 @@
-"""Sending notifications: every part of Luoshi that tells someone something calls `notify`.
+"""Sending notifications: every part of Luoshi that tells someone something calls `notify`
+(or `notify_many`, the same for many messages at once).
 
 notify() puts the message in each recipient's inbox and, in the same transaction, creates a
 Delivery for each other channel the recipient wants at once (e-mail, SMS) and one per group
@@ -8,16 +9,18 @@ digest mode have not yet been sent (luoshi.notifications.daily.run_daily)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import audit_log
 from luoshi.lib import clock
+from luoshi.lib.bulk import insert_new
 from luoshi.notifications import texts
 from luoshi.notifications.conf import conf
 from luoshi.notifications.models import (
@@ -30,6 +33,22 @@ from luoshi.notifications.models import (
     WebhookEndpoint,
 )
 from luoshi.org.models import User
+
+if TYPE_CHECKING:
+    from luoshi.tasks.models import Task
+
+
+@dataclass(slots=True)
+class NotifyItem:
+    """One message for notify_many: the same fields as notify()'s."""
+
+    recipients: Iterable[User]
+    kind: str
+    title: str
+    body: str = ""
+    task: Task | None = None
+    url: str = ""
+    dedupe_key: str = ""
 
 
 def notify(
@@ -47,32 +66,128 @@ def notify(
     With a `dedupe_key`, a recipient who already has a notification with that key gets no
     second one (enforced by a unique constraint, so it holds across workers). The deliveries
     to other channels are created with the inbox rows, in one transaction."""
-    created: list[Notification] = []
-    now = clock.now()
-    seen: set[int] = set()
+    item = NotifyItem(recipients, kind, title, body, task, url, dedupe_key)
     with transaction.atomic():
-        for user in recipients:
+        return _notify([item], every_note=True)
+
+
+def notify_many(items: Sequence[NotifyItem]) -> int:
+    """notify() for many messages at once, in one transaction, with the same rules: one
+    inbox row per recipient and key (a row already there is skipped), inactive users
+    skipped, and each message's deliveries (deliveries_create) made with its rows. The inbox
+    rows are inserted in bulk, for the daily ladder over every open task. Returns how many
+    inbox rows were created now."""
+    if not items:
+        return 0
+    with transaction.atomic():
+        return len(_notify(items, every_note=False))
+
+
+NOTE_FIELDS = (
+    "recipient_id",
+    "kind",
+    "title",
+    "body",
+    "task_id",
+    "url",
+    "dedupe_key",
+    "created_at",
+)
+
+
+def _notify(items: Sequence[NotifyItem], *, every_note: bool) -> list:
+    """The one door of notify() and notify_many(): insert the inbox rows, then the
+    deliveries. Returns the created notifications (every_note) or one entry per row created
+    (its (pk, recipient, item) only: model instances are built for what needs them)."""
+    now = clock.now()
+    made = _inbox_insert(items, now)
+    if not made:
+        return []
+    # Deliveries exist only for users who want messages at once and for group robots; for
+    # the others (readers of the daily digest) the inbox row is all.
+    robots = bool(_enabled_endpoints())
+    if robots:
+        immediate: set[int] = set()
+    else:
+        prefs = preferences_for({user.pk for _pk, user, _i in made})
+        immediate = {uid for uid, p in prefs.items() if p.mode == DeliveryMode.IMMEDIATE}
+    notes: list[Notification] = []
+    groups: dict[int, list[Notification]] = {}
+    for pk, user, index in made:
+        wanted = robots or user.pk in immediate
+        if not (wanted or every_note):
+            continue
+        item = items[index]
+        note = Notification(
+            pk=pk,
+            recipient=user,
+            kind=item.kind,
+            title=item.title[:200],
+            body=item.body,
+            task=item.task,
+            url=item.url,
+            dedupe_key=item.dedupe_key,
+            created_at=now,
+        )
+        note._state.adding = False
+        notes.append(note)
+        if wanted:
+            groups.setdefault(index, []).append(note)
+    for index, group in groups.items():
+        deliveries_create(notes=group, dedupe_key=items[index].dedupe_key)
+    if every_note:
+        notes.sort(key=lambda n: n.pk)
+        return notes
+    return made
+
+
+def _inbox_insert(items: Sequence[NotifyItem], now) -> list[tuple[int, User, int]]:
+    """Insert the inbox rows of `items`: (pk, recipient, index of the item) of each row
+    created now. Rows with a key go in with INSERT … ON CONFLICT DO NOTHING RETURNING, so
+    the statement itself says which it made (the unique constraint decides, across
+    workers); rows without one are always new."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    keyed: list[tuple] = []
+    owner: dict[tuple[int, str], tuple[User, int]] = {}
+    plain: list[Notification] = []
+    plain_owner: list[int] = []
+    for index, item in enumerate(items):
+        key = item.dedupe_key
+        task_id = item.task.pk if item.task is not None else None
+        title = item.title[:200]
+        seen: set[int] = set()
+        for user in item.recipients:
             if user is None or user.pk in seen or not user.is_active:
                 continue
             seen.add(user.pk)
-            fields = dict(
-                kind=kind, title=title[:200], body=body, task=task, url=url, created_at=now
-            )
-            if not dedupe_key:
-                created.append(Notification.objects.create(recipient=user, **fields))
-                continue
-            try:
-                with transaction.atomic():
-                    note, was_created = Notification.objects.get_or_create(
-                        recipient=user, dedupe_key=dedupe_key, defaults=fields
+            if key:
+                if (user.pk, key) in owner:  # the same key twice in one call: the first
+                    continue
+                owner[(user.pk, key)] = (user, index)
+                keyed.append((user.pk, item.kind, title, item.body, task_id, item.url, key, at))
+            else:
+                plain.append(
+                    Notification(
+                        recipient=user,
+                        kind=item.kind,
+                        title=title,
+                        body=item.body,
+                        task=item.task,
+                        url=item.url,
+                        created_at=now,
                     )
-            except IntegrityError:  # another worker created it between our read and write
-                continue
-            if was_created:
-                created.append(note)
-        if created:
-            deliveries_create(notes=created, dedupe_key=dedupe_key)
-    return created
+                )
+                plain_owner.append(index)
+    made: list[tuple[int, User, int]] = []
+    if plain:
+        Notification.objects.bulk_create(plain)
+        made += [(n.pk, n.recipient, i) for n, i in zip(plain, plain_owner, strict=True)]
+    for pk, recipient_id, key in insert_new(
+        Notification, NOTE_FIELDS, keyed, ("id", "recipient_id", "dedupe_key")
+    ):
+        user, index = owner[(recipient_id, key)]
+        made.append((pk, user, index))
+    return made
 
 
 # --- preferences ---------------------------------------------------------------------------------

@@ -4,12 +4,12 @@ For every open task (已交办 / 办理中) it works out which rungs fall today 
 then claims them in batches. Each batch is one transaction: the claims (EscalationStep, unique
 per task, step and day) are bulk-inserted, conflicts ignored, and only the rows this batch
 inserted — found by its run token — get their effects: 催办 rows, drafted 督办单, 通报
-listings, history entries (TaskEvent) and inbox notifications (notify, keyed
+listings, history entries (TaskEvent) and inbox notifications (notify_many, keyed
 "ladder:<task>:<step>:<date>"). A rerun, a restart after a crash or a second worker at the
 same time finds every claim taken and does nothing; a batch that fails leaves no claim behind.
 
 The work is done in bulk: one query for the open tasks, then a handful per batch; no query per
-task except notify(), which is called once per claimed step.
+task. The notifications go through notify_many(), the notifications app's bulk door.
 """
 
 from __future__ import annotations
@@ -29,13 +29,9 @@ from django.utils.translation import ngettext
 
 from luoshi.audit.services import audit_log
 from luoshi.lib import clock
-from luoshi.notifications.models import (
-    DeliveryMode,
-    Notification,
-    NotificationKind,
-    WebhookEndpoint,
-)
-from luoshi.notifications.services import deliveries_create, preferences_for
+from luoshi.lib.bulk import insert_new, insert_rows
+from luoshi.notifications.models import NotificationKind
+from luoshi.notifications.services import NotifyItem, notify_many
 from luoshi.org.models import Role, Unit, User
 from luoshi.supervision.ladder import (
     DueMatcher,
@@ -188,15 +184,6 @@ class _RunContext:
         self._data: dict[tuple, object] = {}
         self._name = _("“%(code)s %(title)s”")
 
-        # who may get deliveries besides the inbox (see _notify_all)
-        self.robots = WebhookEndpoint.objects.filter(
-            enabled=True, mode=DeliveryMode.IMMEDIATE
-        ).exists()
-
-    def immediate_users(self, user_ids: set[int]) -> set[int]:
-        prefs = preferences_for(user_ids)
-        return {uid for uid, p in prefs.items() if p.mode == DeliveryMode.IMMEDIATE}
-
     def db_now(self, now: dt.datetime):
         return connection.ops.adapt_datetimefield_value(now)
 
@@ -273,7 +260,7 @@ def _run_batch(dues: list[Due], ctx: _RunContext) -> dict[str, int]:
     urges: list[tuple] = []
     listings: list[tuple] = []
     drafts: list[SupervisionNotice] = []
-    messages: list[_Message] = []
+    messages: list[NotifyItem] = []
     for d in claimed:
         task = tasks[d.task_id]
         rung = d.rung
@@ -302,7 +289,7 @@ def _run_batch(dues: list[Due], ctx: _RunContext) -> dict[str, int]:
         recipients = _recipients(rung, task, people, ctx)
         if recipients:
             messages.append(
-                _Message(
+                NotifyItem(
                     recipients=recipients,
                     kind=NOTIFICATION_KIND[action],
                     title=ctx.title(action, task),
@@ -313,68 +300,14 @@ def _run_batch(dues: list[Due], ctx: _RunContext) -> dict[str, int]:
                 )
             )
     SupervisionNotice.objects.bulk_create(drafts)
-    _insert(Urge, ("task_id", "unit_id", "message", "urged_at", "automatic", "step"), urges)
-    _insert(BulletinListing, ("task_id", "listed_on", "step", "data"), listings)
-    _insert(TaskEvent, ("task_id", "kind", "at", "unit_id", "message", "data"), events)
-    counts["notifications"] += _notify_all(messages, now, ctx)
+    insert_rows(Urge, ("task_id", "unit_id", "message", "urged_at", "automatic", "step"), urges)
+    insert_rows(BulletinListing, ("task_id", "listed_on", "step", "data"), listings)
+    insert_rows(TaskEvent, ("task_id", "kind", "at", "unit_id", "message", "data"), events)
+    counts["notifications"] += notify_many(messages)
     return counts
 
 
 CLAIM_FIELDS = ("task_id", "step", "on_date", "action", "run", "claimed_at")
-ROWS_PER_STATEMENT = 1000
-
-
-def _statements(model, fields: tuple[str, ...], rows: list[tuple], tail: str = ""):
-    """(sql, params) inserting `rows` many per statement. PostgreSQL gets one array per
-    column (INSERT … SELECT FROM unnest(…)): a short statement its driver parses once, not
-    thousands of placeholders parsed again for each; SQLite gets multi-row VALUES."""
-    opts = model._meta
-    quote = connection.ops.quote_name
-    db_fields = [opts.get_field(f) for f in fields]
-    columns = ", ".join(quote(f.column) for f in db_fields)
-    head = f"INSERT INTO {quote(opts.db_table)} ({columns}) "
-    if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in db_fields)
-        sql = f"{head}SELECT * FROM unnest({arrays}) {tail}"
-        for start in range(0, len(rows), ROWS_PER_STATEMENT):
-            chunk = rows[start : start + ROWS_PER_STATEMENT]
-            yield sql, [list(column) for column in zip(*chunk, strict=True)]
-        return
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    for start in range(0, len(rows), ROWS_PER_STATEMENT):
-        chunk = rows[start : start + ROWS_PER_STATEMENT]
-        yield (
-            f"{head}VALUES {', '.join([one] * len(chunk))} {tail}",
-            [value for row in chunk for value in row],
-        )
-
-
-def _insert_new(model, fields: tuple[str, ...], rows: list[tuple], returning: tuple[str, ...]):
-    """Insert rows, skipping any that a unique constraint already holds, and return the
-    `returning` columns of the rows inserted now: INSERT … ON CONFLICT DO NOTHING RETURNING,
-    on SQLite (3.35+) and PostgreSQL alike."""
-    quote = connection.ops.quote_name
-    back = ", ".join(quote(model._meta.get_field(f).column) for f in returning)
-    made: list[tuple] = []
-    with _bulk_cursor() as cursor:
-        for sql, params in _statements(
-            model, fields, rows, f"ON CONFLICT DO NOTHING RETURNING {back}"
-        ):
-            cursor.execute(sql, params)
-            made.extend(cursor.fetchall())
-    return made
-
-
-def _bulk_cursor():
-    """A cursor for the bulk statements. On PostgreSQL one that binds its parameters on the
-    server: the arrays then travel as data, where Django's usual client-side binding would
-    quote every element of them into the statement's text."""
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        connection.ensure_connection()
-        return psycopg.Cursor(connection.connection)
-    return connection.cursor()
 
 
 def _claim(rows: list[tuple]) -> set[tuple[int, str]]:
@@ -382,84 +315,8 @@ def _claim(rows: list[tuple]) -> set[tuple[int, str]]:
     holding one (the unique constraint) keeps it."""
     return {
         (task_id, step)
-        for task_id, step in _insert_new(EscalationStep, CLAIM_FIELDS, rows, ("task_id", "step"))
+        for task_id, step in insert_new(EscalationStep, CLAIM_FIELDS, rows, ("task_id", "step"))
     }
-
-
-def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """INSERT many rows of values ready for the database (`fields` are attribute names,
-    task_id…): the daily run writes hundreds of thousands of rows, and a model instance for
-    each, or a round trip per row, costs more than the insert itself."""
-    with _bulk_cursor() as cursor:
-        for sql, params in _statements(model, fields, rows):
-            cursor.execute(sql, params)
-
-
-@dataclass
-class _Message:
-    recipients: list[User]
-    kind: str
-    title: str
-    body: str
-    task: Task
-    url: str
-    dedupe_key: str
-
-
-def _notify_all(messages: list[_Message], now: dt.datetime, ctx: _RunContext) -> int:
-    """notify() for many messages at once, with its guarantees: one inbox row per recipient
-    and key (the unique constraint: a row already there is skipped), inactive users skipped,
-    and the deliveries of each key made with its rows by the notifications app
-    (deliveries_create), in this transaction.
-
-    Deliveries exist only for users who want messages at once and for group robots; for the
-    others (the daily digest's readers) the inbox row is all, so deliveries_create is asked
-    only for the keys that can have any."""
-    if not messages:
-        return 0
-    rows: list[tuple] = []
-    by_key: dict[str, _Message] = {}
-    users: dict[int, User] = {}
-    at = ctx.db_now(now)
-    for m in messages:
-        by_key[m.dedupe_key] = m
-        seen: set[int] = set()
-        for user in m.recipients:
-            if not user.is_active or user.pk in seen:
-                continue
-            seen.add(user.pk)
-            users[user.pk] = user
-            rows.append(
-                (user.pk, m.kind, m.title[:200], m.body, m.task.pk, m.url, m.dedupe_key, at)
-            )
-    made = _insert_new(
-        Notification,
-        ("recipient_id", "kind", "title", "body", "task_id", "url", "dedupe_key", "created_at"),
-        rows,
-        ("id", "recipient_id", "dedupe_key"),
-    )
-    immediate = ctx.immediate_users({recipient_id for _pk, recipient_id, _key in made})
-    wanted = {key for _pk, recipient_id, key in made if ctx.robots or recipient_id in immediate}
-    notes: dict[str, list[Notification]] = defaultdict(list)
-    for pk, recipient_id, key in made:
-        if key in wanted:
-            m = by_key[key]
-            notes[key].append(
-                Notification(
-                    pk=pk,
-                    recipient=users[recipient_id],
-                    kind=m.kind,
-                    title=m.title[:200],
-                    body=m.body,
-                    task=m.task,
-                    url=m.url,
-                    dedupe_key=key,
-                    created_at=now,
-                )
-            )
-    for key, group in notes.items():
-        deliveries_create(notes=group, dedupe_key=key)
-    return len(made)
 
 
 # --- who is told -------------------------------------------------------------------------------
