@@ -233,6 +233,38 @@ def _block_mapping(texts: list[list[str]], start: int, height: int) -> tuple[lis
     return labels, mapping
 
 
+_NOTE = re.compile(r"^[（(].*[)）]$")
+
+
+def _is_header_filler(texts: list[list[str]], r: int) -> bool:
+    """A row under the header holding only notes (（填全称）) or what merges carried down."""
+    row, above = texts[r], texts[r - 1]
+    own = [t for c, t in enumerate(row) if t and not (c < len(above) and above[c] == t)]
+    return bool(own) is False or all(_NOTE.match(t) for t in own)
+
+
+def _vertical_fill(merges: list, first_row: int) -> dict[tuple[int, int], tuple[int, int]]:
+    """Data cells covered by a merge spanning rows: (row, col) → the merge's top-left cell.
+    Horizontal spans (a chapter title across the sheet) are not copied sideways."""
+    down: dict[tuple[int, int], tuple[int, int]] = {}
+    for min_col, min_row, _max_col, max_row in merges:
+        if max_row > min_row and min_row >= first_row:
+            for r in range(min_row + 1, max_row + 1):
+                down[(r, min_col - 1)] = (min_row, min_col - 1)
+    return down
+
+
+def _filled_down(number: int, values: list, down: dict, anchors: dict) -> list:
+    """The row's values with merged-down cells carrying their merge's value."""
+    for c, value in enumerate(values):
+        if (number, c) in anchors:
+            anchors[(number, c)] = value
+    for (r, c), anchor in down.items():
+        if r == number and c < len(values) and values[c] is None:
+            values[c] = anchors.get(anchor)
+    return values
+
+
 def detect_header(texts: list[list[str]]) -> tuple[int, int, list[str], dict] | None:
     """(start, height, labels, mapping) of the best header block among the top rows: the most
     fields recognised; at equal count the block that starts first, then the shortest. A block
@@ -293,14 +325,20 @@ def read_sheet(data: bytes) -> Sheet:
                 mapping=mapping,
                 title=title,
             )
+            while start + height < len(texts) and _is_header_filler(texts, start + height):
+                height += 1  # a note row under the header, such as （填全称）
+            sheet.header_rows = (start + 1, start + height)
+            sheet.labels, sheet.mapping = _block_mapping(texts, start, height)
             first_data = start + height
+            down = _vertical_fill(merges, first_data + 1)
+            anchors: dict = dict.fromkeys(down.values())
             number = 0
             for number, values in enumerate(top[first_data:], start=first_data + 1):
-                sheet.rows.append((number, values))
+                sheet.rows.append((number, _filled_down(number, list(values), down, anchors)))
             number = len(top)
             for values in rows:
                 number += 1
-                sheet.rows.append((number, list(values)))
+                sheet.rows.append((number, _filled_down(number, list(values), down, anchors)))
             return sheet
     finally:
         wb.close()
@@ -330,6 +368,7 @@ def read_file(f: IO[bytes] | bytes, *, size: int | None = None) -> Sheet:
 # --- rows and the numbering tree -------------------------------------------------------------
 
 _CN = "一二三四五六七八九十"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # (rank, pattern): the kind of numbering decides the level, whatever the depth it appears at
 NUMBERING = (
     (1, re.compile(rf"^([{_CN}]+)\s*[、.．,，]\s*")),
@@ -354,7 +393,13 @@ def _token(rank: int, number: str) -> str:
 def numbering(text: str, *, whole: bool = False) -> tuple[int, str, str] | None:
     """(rank, token, rest) when `text` starts with a numbering (一、 （一） 1. 1、 （1） ①);
     `whole`: the text is only a number (a 序号 cell)."""
-    text = unicodedata.normalize("NFKC", text or "").strip()
+    raw = (text or "").strip()
+    if raw and raw[0] in CIRCLED:
+        rest = raw[1:].strip()
+        if whole and rest:
+            return None
+        return 5, raw[0], rest
+    text = unicodedata.normalize("NFKC", raw)
     if not text:
         return None
     if whole:
@@ -391,7 +436,13 @@ def sheet_rows(sheet: Sheet, mapping: dict[int, str]) -> list[dict]:
         if not any(texts.values()):
             continue
         title = texts.get("title", "")
-        found = numbering(texts.get("seq", ""), whole=True) if texts.get("seq") else None
+        seq = texts.get("seq", "")
+        found = numbering(seq, whole=True) if seq else None
+        if seq and found is None and not title:
+            # a chapter written in the 序号 cell, often merged across the row: 一、稳增长
+            in_seq = numbering(seq)
+            if in_seq and in_seq[2]:
+                found, title = in_seq, in_seq[2]
         if found is None:
             lead_numbering = numbering(title)
             if lead_numbering:
