@@ -15,10 +15,9 @@ from luoshi.lib import clock
 from luoshi.lib.deadlines import parse_deadline
 from luoshi.meetings.models import MeetingKind, Urgency
 from luoshi.meetings.services import ItemRow
+from luoshi.org.matching import UnitMatcher, unit_matcher
 from luoshi.org.models import User
-from luoshi.org.services import UnitNameIndex
 from luoshi.tasks.forms.task import PersonChoiceField, leaders
-from luoshi.tasks.forms.units import resolve_unit_names
 from luoshi.tasks.forms.widgets import date_field
 
 DEFAULT_ROWS = 3
@@ -94,8 +93,19 @@ def grid_rows(data: QueryDict | None, *, blank: int = DEFAULT_ROWS) -> list[Grid
     ]
 
 
+def _unmatched(index: UnitMatcher, name: str, label: str) -> str:
+    """Why a typed unit name was not taken: never dropped, never guessed."""
+    if index.is_ambiguous(name):
+        return _("%(label)s“%(name)s”对应多个单位，请填写全称。") % {"label": label, "name": name}
+    return _("%(label)s“%(name)s”不存在，请从列表中选择或填写单位全称、简称。") % {
+        "label": label,
+        "name": name,
+    }
+
+
 class ItemGrid:
-    """议定事项 typed like ledger rows: unit names resolved, 完成时限 read by parse_deadline.
+    """议定事项 typed like ledger rows: unit names matched by org.matching (全称, 简称, aliases,
+    common abbreviations), 完成时限 read by lib.deadlines.parse_deadline.
     After is_valid(), `items` holds the ItemRows of the rows that are not blank."""
 
     def __init__(self, rows: list[GridRow], *, year: int | None = None):
@@ -107,7 +117,7 @@ class ItemGrid:
         self.leaders = {str(u.pk): u for u in leaders()}
 
     def is_valid(self, *, required: bool = True) -> bool:
-        index = UnitNameIndex()
+        index = unit_matcher()
         for i, row in enumerate(self.rows):
             if row.is_blank():
                 continue
@@ -122,7 +132,7 @@ class ItemGrid:
     def has_row_errors(self) -> bool:
         return any(r.errors for r in self.rows)
 
-    def _resolve(self, row: GridRow, index: UnitNameIndex) -> ItemRow:
+    def _resolve(self, row: GridRow, index: UnitMatcher) -> ItemRow:
         item = ItemRow(text=row.text.strip())
         if not item.text:
             row.errors.append(_("请填写议定事项的内容。"))
@@ -132,10 +142,9 @@ class ItemGrid:
             ("lead_units", row.lead, _("牵头单位")),
             ("co_units", row.co, _("配合单位")),
         ):
-            try:
-                setattr(item, attr, resolve_unit_names(index, text, label))
-            except ValidationError as exc:
-                row.errors.extend(exc.messages)
+            units, unmatched = index.split_and_match(text)
+            setattr(item, attr, units)
+            row.errors.extend(_unmatched(index, name, label) for name in unmatched)
         try:
             deadline = parse_deadline(row.due, year=self.year)
         except ValidationError as exc:
