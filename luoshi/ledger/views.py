@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from luoshi.access.views import object_rule, rule
+from luoshi.access.views import rule
 from luoshi.audit.services import audit_log
 from luoshi.ledger import services
 from luoshi.ledger.export import export_filename, ledger_workbook
@@ -63,14 +63,14 @@ def _preview_context(request, imp, form=None):
     return {"imp": imp, "sheet": sheet, "plan": plan, "form": form, "counts": plan.counts}
 
 
-@object_rule("ledger.import")
+@rule("ledger.import")
 @require_GET
 def import_preview(request, pk: int):
     imp = services.ledger_import_get(request.user, pk)
     return render(request, "ledger/preview.html", _preview_context(request, imp))
 
 
-@object_rule("ledger.import")
+@rule("ledger.import")
 @require_POST
 def import_update(request, pk: int):
     imp = services.ledger_import_get(request.user, pk)
@@ -99,7 +99,7 @@ def import_update(request, pk: int):
     return render(request, "ledger/preview.html", _preview_context(request, imp, form), status=400)
 
 
-@object_rule("ledger.import")
+@rule("ledger.import")
 @require_POST
 def import_confirm(request, pk: int):
     imp = services.ledger_import_get(request.user, pk)

@@ -68,6 +68,7 @@ MAY = {
     "task.schedule_recheck": _on("closed", who=OFFICE),
     "task.confirm_recheck": _on(who=NOBODY),
     "task.verify_recheck": _on(who=NOBODY),
+    "task.cancel_recheck": _on(who=NOBODY),
     # 督办: the office urges and issues notices on tasks being worked on, and records talks,
     # field checks (and closes notices) on any task past its draft; no notice awaits a reply
     "task.urge": _on("fresh", "live", who=OFFICE),
@@ -95,6 +96,8 @@ ROLE_MAY = {
     "supervision.ladder": {"supervisor"},
     "supervision.urge": {"supervisor"},
     "supervision.notices": {"supervisor", "leader"},
+    "extension.list": {"supervisor", "leader", "liaison", "unit_head"},
+    "recheck.list": {"supervisor", "leader", "liaison", "unit_head"},
     "inbox.view": set(Role.values),
     "notify.manage": {"sysadmin"},
     "meeting.list": {"supervisor", "leader"},
@@ -103,6 +106,10 @@ ROLE_MAY = {
     "instruction.manage": {"supervisor"},
     "bulletin.generate": {"supervisor"},
     "bulletin.view": {"supervisor", "leader"},
+    # 台账: the office imports; a unit re-imports its own ledger for progress only
+    "ledger.import": {"supervisor", "liaison", "unit_head"},
+    "ledger.export": {"supervisor", "leader", "liaison", "unit_head"},
+    "extraction.run": {"supervisor"},
 }
 
 
@@ -121,6 +128,7 @@ def test_the_matrix_covers_every_action_the_policy_knows():
         "task.decide_extension",
         "task.confirm_recheck",
         "task.verify_recheck",
+        "task.cancel_recheck",
         "task.notice_reply",
     }
 
