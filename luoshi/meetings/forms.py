@@ -103,6 +103,28 @@ def _unmatched(index: UnitMatcher, name: str, label: str) -> str:
     }
 
 
+def rows_from_minutes(data: bytes, name: str, *, year: int | None) -> tuple[list[GridRow], str]:
+    """从纪要读取: the agreed items the extraction finds in a minutes file (.docx, .pdf with a
+    text layer, .txt) as grid rows, and the document's paragraphs as the minutes text. Raises
+    the extraction's ValidationError (Chinese) for a file it cannot read."""
+    from luoshi.extraction.engine import extract_tasks
+    from luoshi.extraction.reading import read_document
+
+    blocks = read_document(data, name)
+    found = extract_tasks(blocks, year=year)
+    rows = [
+        GridRow(
+            text=t.content or t.title,
+            lead="、".join(t.lead_units),
+            co="、".join(t.co_units),
+            due=t.due_text or (t.due or ""),
+        )
+        for t in found
+    ]
+    text = "\n".join(b.text.strip() for b in blocks if not b.is_table and b.text.strip())
+    return rows, text
+
+
 class ItemGrid:
     """议定事项 typed like ledger rows: unit names matched by org.matching (全称, 简称, aliases,
     common abbreviations), 完成时限 read by lib.deadlines.parse_deadline.

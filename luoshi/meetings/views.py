@@ -26,6 +26,7 @@ from luoshi.meetings.forms import (
     ReadForm,
     ReportForm,
     grid_rows,
+    rows_from_minutes,
 )
 from luoshi.meetings.models import InstructionReport, InstructionStatus, MeetingItem
 from luoshi.tasks.forms.units import active_units
@@ -57,6 +58,43 @@ def _grid_context(grid: ItemGrid) -> dict:
     }
 
 
+def _read_minutes(request, form: MeetingForm, grid: ItemGrid) -> tuple[MeetingForm, str, bool]:
+    """从纪要读取议定事项: fill the grid (and the minutes text, if empty) from the chosen
+    minutes file; nothing is saved. Returns the form to show, a notice, and whether it
+    failed (then the form's errors are shown)."""
+    upload = request.FILES.get("minutes_file")
+    if upload is None:
+        form.is_valid()
+        form.add_error("minutes_file", _("请先选择纪要文件（.docx、.pdf 或 .txt）。"))
+        return form, "", True
+    held = form.fields["held_on"].widget.value_from_datadict(request.POST, {}, "held_on")
+    try:
+        year = form.fields["held_on"].clean(held).year
+    except (ValidationError, AttributeError):
+        year = clock.today().year
+    try:
+        rows, text = rows_from_minutes(upload.read(), upload.name, year=year)
+    except ValidationError as exc:
+        form.is_valid()
+        for message in exc.messages:
+            form.add_error("minutes_file", message)
+        return form, "", True
+    if not rows:
+        grid.errors.append(_("纪要中没有找到议定事项，请逐项填写。"))
+        return MeetingForm(request.POST), "", False
+    data = request.POST.copy()
+    if not data.get("minutes", "").strip():
+        data["minutes"] = text
+    kept = [r for r in grid.rows if not r.is_blank()]
+    grid.rows = [*kept, *rows, GridRow()]
+    notice = ngettext(
+        "已从纪要读取 %(n)d 项议定事项，请核对后保存。保存时请重新选择纪要文件。",
+        "已从纪要读取 %(n)d 项议定事项，请核对后保存。保存时请重新选择纪要文件。",
+        len(rows),
+    ) % {"n": len(rows)}
+    return MeetingForm(data), notice, False
+
+
 @rule("meeting.manage")
 @require_http_methods(["GET", "POST"])
 def meeting_create(request):
@@ -65,6 +103,13 @@ def meeting_create(request):
     if not post:
         form.initial["held_on"] = clock.today()
     grid = ItemGrid(grid_rows(request.POST if post else None))
+    if post and request.POST.get("action") == "read":
+        form, notice, failed = _read_minutes(request, form, grid)
+        return render(
+            request,
+            "meetings/meeting_form.html",
+            {"form": form, "notice": notice, "quiet": not failed, **_grid_context(grid)},
+        )
     if post:
         form_ok = form.is_valid()
         if form_ok and form.cleaned_data.get("held_on"):

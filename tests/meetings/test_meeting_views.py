@@ -4,6 +4,7 @@ method), the grid of agreed items, 生成任务, the instruction pages and 已�
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -386,4 +387,53 @@ def test_generate_and_assign_refuses_an_item_without_due_and_makes_nothing(world
     url = reverse("meetings:generate", args=[world.meeting.pk])
     page = login(world.sup).post(url, {"assign": "1"}, follow=True).content.decode()
     assert "未设完成时限（或标为长期坚持）" in page
+    assert count_rows(CHANGED) == before
+
+
+# --- 从纪要读取议定事项 -------------------------------------------------------------------------
+
+MINUTES = Path(__file__).resolve().parents[1] / "data" / "documents" / "huiyi-jiyao.docx"
+
+
+def test_items_are_read_from_a_minutes_file_and_nothing_is_saved(world, login, today):
+    client = login(world.sup)
+    before = count_rows(CHANGED)
+    with MINUTES.open("rb") as f:
+        data = grid({"text": "已填的一项", "lead": "发改委"}, action="read", minutes_file=f)
+        response = client.post(reverse("meetings:meeting_create"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "已从纪要读取 4 项议定事项，请核对后保存。" in page
+    assert page.count('name="item_text"') == 6  # the one typed, four read, one blank
+    assert "已填的一项" in page
+    assert "关于城市交通拥堵治理工作。会议听取了市交通运输局的汇报" in page
+    assert 'value="市交通运输局"' in page
+    assert 'value="市公安局交通管理局、市城市管理局、市教育局"' in page
+    assert 'value="2026年9月底前"' in page and 'value="持续推进"' in page
+    assert "示范市人民政府常务会议纪要" in page  # the minutes text, filled in
+    assert "请填写会议名称" not in page  # a read is not a save: no complaints yet
+    assert count_rows(CHANGED) == before
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (None, "请先选择纪要文件（.docx、.pdf 或 .txt）。"),
+        (("纪要.exe", b"MZ"), "不支持的文件类型"),
+        (("纪要.docx", b"not a zip"), ""),
+    ],
+)
+def test_reading_a_bad_minutes_file_says_why(world, login, today, upload, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(world.sup)
+    data = grid(action="read")
+    if upload is not None:
+        data["minutes_file"] = SimpleUploadedFile(*upload)
+    before = count_rows(CHANGED)
+    response = client.post(reverse("meetings:meeting_create"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="errors"' in page
+    assert message in page
     assert count_rows(CHANGED) == before
