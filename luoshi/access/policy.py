@@ -73,6 +73,8 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     # re-imports that ledger to submit progress on them (no new tasks, no changed fields)
     "ledger.import": OFFICE_ROLES | UNIT_ROLES,
     "ledger.export": OVERSIGHT_ROLES | UNIT_ROLES,
+    # 从文件生成任务: the office reads a document's tasks and, after the preview, creates them
+    "extraction.run": OFFICE_ROLES,
 }
 
 
@@ -118,6 +120,7 @@ def _who_may(action: str) -> str:
         "bulletin.view": _("督查通报只对督查室人员和领导开放。"),
         "ledger.import": _("只有督查室人员和承办单位可以导入台账。"),
         "ledger.export": _("台账导出只对督查室人员、领导和承办单位开放。"),
+        "extraction.run": _("只有督查室人员可以从文件生成任务。"),
         # actions on one task
         "task.edit": _("只有督查室人员可以编辑任务。"),
         "task.decompose": _("只有督查室人员可以分解任务。"),

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from luoshi.extraction import views
 
 app_name = "extraction"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("<int:pk>/", views.preview, name="preview"),
+    path("<int:pk>/update/", views.update, name="update"),
+    path("<int:pk>/confirm/", views.confirm, name="confirm"),
+]
