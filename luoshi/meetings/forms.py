@@ -82,6 +82,18 @@ class GridRow:
         return not any(getattr(self, f).strip() for f in ("text", "lead", "co", "due"))
 
 
+def row_of(item) -> GridRow:
+    """An agreed item as the words of a grid row (to correct it)."""
+    sep = "、"
+    return GridRow(
+        text=item.text,
+        lead=sep.join(u.name for u in item.lead_units),
+        co=sep.join(u.name for u in item.co_units),
+        due=item.due_text or (item.due.isoformat() if item.due else ""),
+        leader=str(item.lead_leader_id or ""),
+    )
+
+
 def grid_rows(data: QueryDict | None, *, blank: int = DEFAULT_ROWS) -> list[GridRow]:
     """The grid's rows from a POST (parallel lists of cells), or `blank` empty rows."""
     if data is None:

@@ -223,9 +223,7 @@ def meeting_items_add(
             lead_leader=row.lead_leader,
             created_by=actor,
         )
-        for role, units in ((ItemUnitRole.LEAD, row.lead_units), (ItemUnitRole.CO, row.co_units)):
-            for i, unit in enumerate(units):
-                MeetingItemUnit.objects.create(item=item, unit=unit, role=role, sort_order=i)
+        _set_parts(item, row)
         items.append(item)
     audit_log(
         actor=actor,
@@ -234,6 +232,76 @@ def meeting_items_add(
         data={"items": [i.number for i in items]},
     )
     return items
+
+
+def _set_parts(item: MeetingItem, row: ItemRow) -> None:
+    for role, units in ((ItemUnitRole.LEAD, row.lead_units), (ItemUnitRole.CO, row.co_units)):
+        for i, unit in enumerate(units):
+            MeetingItemUnit.objects.create(item=item, unit=unit, role=role, sort_order=i)
+
+
+def _item_summary(item: MeetingItem) -> dict:
+    return {
+        "text": item.text,
+        "lead_units": [u.name for u in item.lead_units],
+        "co_units": [u.name for u in item.co_units],
+        "due": item.due.isoformat() if item.due else "",
+        "ongoing": item.ongoing,
+        "due_text": item.due_text,
+        "lead_leader": item.lead_leader.username if item.lead_leader else "",
+    }
+
+
+def _lock_pending_item(item: MeetingItem, message: str) -> MeetingItem:
+    item = (
+        MeetingItem.objects.select_for_update()
+        .select_related("meeting", "lead_leader")
+        .get(pk=item.pk)
+    )
+    if item.task_id:
+        raise ValidationError(message)
+    return item
+
+
+@transaction.atomic
+def meeting_item_update(*, actor: User, item: MeetingItem, row: ItemRow) -> MeetingItem:
+    """Correct an agreed item that is not yet a task (a task's own page edits it after)."""
+    policy.require(actor, "meeting.manage")
+    item = _lock_pending_item(item, _("该议定事项已生成任务，请在任务页面修改。"))
+    errors = item_errors(item.meeting, row)
+    if errors:
+        raise ValidationError(errors)
+    old = _item_summary(item)
+    item.text = row.text.strip()
+    item.due = None if row.ongoing else row.due
+    item.ongoing = row.ongoing
+    item.due_text = row.due_text.strip()[:100]
+    item.lead_leader = row.lead_leader
+    item.save(update_fields=["text", "due", "ongoing", "due_text", "lead_leader"])
+    item.parts.all().delete()
+    _set_parts(item, row)
+    new = _item_summary(MeetingItem.objects.get(pk=item.pk))
+    changes = {k: [old[k], new[k]] for k in old if old[k] != new[k]}
+    if changes:
+        audit_log(actor=actor, action="meeting.item_update", obj=item, data={"changes": changes})
+    return item
+
+
+@transaction.atomic
+def meeting_item_remove(*, actor: User, item: MeetingItem) -> None:
+    """Remove an agreed item entered by mistake, while it is not yet a task. The audit entry
+    keeps what it said."""
+    policy.require(actor, "meeting.manage")
+    item = _lock_pending_item(
+        item, _("该议定事项已生成任务，不能删除；如不再办理，请在任务页面撤销任务。")
+    )
+    audit_log(
+        actor=actor,
+        action="meeting.item_remove",
+        obj=item.meeting,
+        data={"number": item.number, **_item_summary(item)},
+    )
+    item.delete()
 
 
 def _task_title(text: str) -> str:

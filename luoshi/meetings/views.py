@@ -26,6 +26,7 @@ from luoshi.meetings.forms import (
     ReadForm,
     ReportForm,
     grid_rows,
+    row_of,
     rows_from_minutes,
 )
 from luoshi.meetings.models import InstructionReport, InstructionStatus, MeetingItem
@@ -205,6 +206,55 @@ def items_add(request, pk: int):
             )
             return redirect("meetings:detail", pk=meeting.pk)
     return render(request, "meetings/items_form.html", {"meeting": meeting, **_grid_context(grid)})
+
+
+def _item_for_user(user, pk: int) -> MeetingItem:
+    item = MeetingItem.objects.filter(pk=pk).first()
+    if item is None:
+        raise Http404(_("议定事项不存在。"))
+    item.meeting = policy.get_meeting_for_user(user, item.meeting_id, "meeting.manage")
+    return item
+
+
+@rule("meeting.manage")
+@require_http_methods(["GET", "POST"])
+def item_edit(request, pk: int):
+    """修改 an agreed item not yet a task: the grid with its one row."""
+    item = _item_for_user(request.user, pk)
+    meeting = item.meeting
+    if item.task_id:
+        messages.error(request, _("该议定事项已生成任务，请在任务页面修改。"))
+        return redirect("meetings:detail", pk=meeting.pk)
+    post = request.method == "POST"
+    rows = grid_rows(request.POST)[:1] if post else [row_of(item)]
+    grid = ItemGrid(rows or [GridRow()], year=meeting.held_on.year)
+    if post and grid.is_valid():
+        try:
+            services.meeting_item_update(actor=request.user, item=item, row=grid.items[0])
+        except ValidationError as exc:
+            grid.add_service_errors(exc)
+        else:
+            messages.success(request, _("第 %(n)d 项议定事项已修改。") % {"n": item.number})
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/items_form.html",
+        {"meeting": meeting, "item": item, "single": True, **_grid_context(grid)},
+    )
+
+
+@rule("meeting.manage")
+@require_POST
+def item_remove(request, pk: int):
+    item = _item_for_user(request.user, pk)
+    try:
+        services.meeting_item_remove(actor=request.user, item=item)
+    except ValidationError as exc:
+        for e in exc.messages:
+            messages.error(request, e)
+    else:
+        messages.success(request, _("第 %(n)d 项议定事项已删除。") % {"n": item.number})
+    return redirect("meetings:detail", pk=item.meeting.pk)
 
 
 @rule("meeting.manage")

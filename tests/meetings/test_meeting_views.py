@@ -437,3 +437,60 @@ def test_reading_a_bad_minutes_file_says_why(world, login, today, upload, messag
     assert 'class="errors"' in page
     assert message in page
     assert count_rows(CHANGED) == before
+
+
+# --- correcting an item before it is a task -------------------------------------------------
+
+
+def test_correct_an_item_not_yet_a_task(world, login, today):
+    (item,) = meeting_items_add(
+        actor=world.sup,
+        meeting=world.meeting,
+        rows=[ItemRow(text="错字事项", lead_units=[world.a], due=dt.date(2026, 6, 30))],
+    )
+    client = login(world.sup)
+    url = reverse("meetings:item_edit", args=[item.pk])
+    page = client.get(url).content.decode()
+    assert "错字事项" in page and "再加一行" not in page
+    response = client.post(url, grid({"text": "正确事项", "lead": "市交通局", "due": "年底前"}))
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.text == "正确事项" and item.lead_units == [world.b]
+    assert str(item.due) == "2026-12-31" and item.due_text == "年底前"
+    from luoshi.audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="meeting.item_update")
+    assert event.data["changes"]["text"] == ["错字事项", "正确事项"]
+    response = client.post(url, grid({"text": "", "lead": "市交通局"}))
+    assert "请填写议定事项的内容。" in response.content.decode()
+
+
+def test_remove_an_item_not_yet_a_task_but_not_one_that_is(world, login, today):
+    first, second = meeting_items_add(
+        actor=world.sup,
+        meeting=world.meeting,
+        rows=[
+            ItemRow(text="多余事项", lead_units=[world.a]),
+            ItemRow(text="保留事项", lead_units=[world.b]),
+        ],
+    )
+    client = login(world.sup)
+    assert (
+        login(world.mayor).post(reverse("meetings:item_remove", args=[first.pk])).status_code == 403
+    )
+    client = login(world.sup)
+    page = client.post(reverse("meetings:item_remove", args=[first.pk]), follow=True)
+    assert "第 1 项议定事项已删除。" in page.content.decode()
+    assert list(world.meeting.items.values_list("text", flat=True)) == ["保留事项"]
+    from luoshi.audit.models import AuditEvent
+
+    assert AuditEvent.objects.get(action="meeting.item_remove").data["text"] == "多余事项"
+    from luoshi.meetings.services import meeting_generate_tasks
+
+    meeting_generate_tasks(actor=world.sup, meeting=world.meeting)
+    before = count_rows(CHANGED)
+    page = client.post(reverse("meetings:item_remove", args=[second.pk]), follow=True)
+    assert "该议定事项已生成任务，不能删除" in page.content.decode()
+    page = client.get(reverse("meetings:item_edit", args=[second.pk]), follow=True)
+    assert "该议定事项已生成任务，请在任务页面修改。" in page.content.decode()
+    assert count_rows(CHANGED) == before
