@@ -72,10 +72,9 @@ def test_wrong_methods(city, login, ext) -> None:
     assert client.put(reverse("extraction:upload")).status_code == 405
 
 
-def test_menu_and_sources_page_link_here_for_the_office_only(city, login) -> None:
+def test_the_sources_page_links_here_for_the_office_only(city, login) -> None:
     url = reverse("extraction:upload")
     assert url in login(city.sup).get(reverse("tasks:sources")).content.decode()
-    assert url in login(city.sup).get(reverse("home")).content.decode()
     assert url not in login(city.li).get(reverse("tasks:sources")).content.decode()
 
 
