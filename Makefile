@@ -78,6 +78,7 @@ bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.tick $(BENCH_TICK_ARGS)
 	$(BIN)/python -m bench.extract
+	$(BIN)/python -m bench.ledger
 
 messages: install
 	cd luoshi && ../$(BIN)/django-admin makemessages -l en --ignore='static/vendor/*' \

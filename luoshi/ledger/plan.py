@@ -44,6 +44,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext as _
 
 from luoshi.access import policy
@@ -446,6 +448,7 @@ def plan_commit(
     # 1. new tasks, parents before children (the plan is in sheet order)
     counters: dict[Any, list] = {}  # parent key → [prefix, width, last number, codes taken]
     touched_parents: list[Task] = []  # existing tasks that get new children
+    parent_of: dict[int, Task] = {}  # id(new task) → its parent (new or existing)
     created: dict[int, Task] = {}
     order: list[Task] = []
     for r in new_rows:
@@ -476,7 +479,6 @@ def plan_commit(
         taken.add(code)
         task = Task(
             source=parent_task.source if parent_task is not None else source,
-            parent=parent_task,
             sort_order=n - 1,
             code=code,
             title=r.title,
@@ -491,8 +493,11 @@ def plan_commit(
         )
         created[r.index] = task
         order.append(task)
+        if parent_task is not None:
+            parent_of[id(task)] = parent_task
     if order:
-        # children need their parent's id: create level by level
+        # children need their parent's id: insert level by level; each level's paths are
+        # then set by one UPDATE (the parent's path + the new id), not one per task
         by_depth: dict[int, list[Task]] = {}
         depth_of: dict[int, int] = {}
         for r in new_rows:
@@ -504,14 +509,23 @@ def plan_commit(
         for d in sorted(by_depth):
             level = by_depth[d]
             for t in level:
-                if t.parent is not None:
-                    t.parent_id = t.parent.pk
+                p = parent_of.get(id(t))
+                t.parent_id = p.pk if p is not None else None
+                t.depth = p.depth + 1 if p is not None else 0
             Task.objects.bulk_create(level, batch_size=500)
+            ids = [t.pk for t in level]
+            parent_path = Subquery(Task.objects.filter(pk=OuterRef("parent_id")).values("path")[:1])
+            for start in range(0, len(ids), 2000):
+                Task.objects.filter(pk__in=ids[start : start + 2000]).update(
+                    path=Concat(
+                        Coalesce(parent_path, Value("")),
+                        Cast("id", output_field=CharField()),
+                        Value("/"),
+                    )
+                )
             for t in level:
-                parent_path = t.parent.path if t.parent is not None else ""
-                t.path = f"{parent_path}{t.pk}/"
-                t.depth = t.parent.depth + 1 if t.parent is not None else 0
-            Task.objects.bulk_update(level, ["path", "depth"], batch_size=500)
+                p = parent_of.get(id(t))
+                t.path = f"{p.path if p is not None else ''}{t.pk}/"
         assignments = []
         for r in new_rows:
             t = created[r.index]
