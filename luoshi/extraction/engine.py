@@ -270,6 +270,20 @@ def _read_bracket(text: str, assignment: _Assignment) -> str:
     if said and any(said) and (trial.lead or trial.co):
         _merge(assignment, trial)
         return text[: match.start()].rstrip()
+    # bare names, as a 责任单位 list: "（市教育局、市财政局，年底前完成）"
+    names = [c.strip() for c in clauses if not _is_deadline(c)]
+    if (
+        names
+        and all(_looks_like_units(c) for c in names)
+        and not any(re.search(r"简称|包括|含|例如|即|如", c) for c in names)
+    ):
+        bare = _Assignment()
+        bare.field("责任单位", "、".join(names))
+        for clause in clauses:
+            if clause.strip() not in names:
+                bare.deadline(clause.strip())
+        _merge(assignment, bare)
+        return text[: match.start()].rstrip()
     return text
 
 

@@ -79,6 +79,15 @@ def one(text: str, year: int = 2026) -> dict:
         ),
         ("（市水务局牵头，常态化推进）", ["市水务局"], [], None, "常态化推进", True),
         (
+            "（市教育局、市财政局，年底前完成）",
+            ["市教育局"],
+            ["市财政局"],
+            "2026-12-31",
+            "年底前完成",
+            False,
+        ),
+        ("（市教育局）", ["市教育局"], [], None, "", False),
+        (
             "（市发展改革委牵头，市有关部门按职责分工负责，2026年12月31日前）",
             ["市发展改革委"],
             ["市有关部门"],
@@ -227,6 +236,13 @@ def test_a_table_with_only_responsible_units_lists_the_lead_first() -> None:
 def test_a_table_without_a_task_header_is_not_read() -> None:
     rows = [["姓名", "职务"], ["张三", "局长"]]
     assert extract_tasks([Block(rows=rows)], year=2026) == []
+
+
+def test_a_bracket_that_is_not_about_units_is_left_alone() -> None:
+    text = "1.建设示范市发展改革委员会大楼（简称发改委大楼）。"
+    assert extract_tasks([Block(text=text)], year=2026) == []
+    text = "1.推进数字政府建设（2026年）。"
+    assert extract_tasks([Block(text=text)], year=2026) == []
 
 
 def test_an_unreadable_deadline_keeps_its_words() -> None:
