@@ -67,8 +67,9 @@ class Command(BaseCommand):
         stats = bulletin.statistics
         self.stdout.write(
             _(
-                "已生成督查通报草稿“%(title)s”：纳入统计任务 %(tasks)d 项，逾期未办结 %(overdue)d 项，"
-                "列入通报 %(listed)d 项，表扬 %(commended)d 项。文档：%(path)s"
+                "已生成督查通报草稿“%(title)s”：纳入统计任务 %(tasks)d 项，"
+                "逾期未办结 %(overdue)d 项，列入通报 %(listed)d 项，表扬 %(commended)d 项。"
+                "文档：%(path)s"
             )
             % {
                 "title": bulletin.title,
