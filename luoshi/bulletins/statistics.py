@@ -68,7 +68,11 @@ def counted_tasks(tasks: QuerySet[Task], period: Period) -> QuerySet[Task]:
     )
     return (
         tasks.exclude(state__in=(TaskState.DRAFT, TaskState.CANCELLED))
-        .filter(assigned_at__lt=period.end)
+        # a task without an assignment time (made straight into work, e.g. by an import)
+        # counts from its creation
+        .filter(
+            Q(assigned_at__lt=period.end) | Q(assigned_at__isnull=True, created_at__lt=period.end)
+        )
         .exclude(state=TaskState.CLOSED, closed_at__lt=period.start)
         .exclude(Exists(live_children))
     )

@@ -179,3 +179,19 @@ def test_bad_input_shows_the_message_and_writes_nothing(world, today, login, dat
     if "title" not in data:  # the preview does not use the title
         preview = client.get(reverse("bulletins:new"), {**data, "preview": "1"})
         assert preview.status_code == 400 and message in preview.content.decode()
+
+
+def test_the_list_page_costs_the_same_queries_however_many_bulletins(
+    world, today, login, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.sup)
+    bulletin_generate(actor=world.sup, date_from=NOV_1, date_to=NOV_30)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("bulletins:list"))
+    for _ in range(4):
+        bulletin_generate(actor=world.sup, date_from=NOV_1, date_to=NOV_30)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(reverse("bulletins:list")).status_code == 200
