@@ -79,6 +79,7 @@ bench: install
 	$(BIN)/python -m bench.tick $(BENCH_TICK_ARGS)
 	$(BIN)/python -m bench.extract
 	$(BIN)/python -m bench.ledger
+	$(BIN)/python -m bench.meetings
 
 messages: install
 	cd luoshi && ../$(BIN)/django-admin makemessages -l en --ignore='static/vendor/*' \
