@@ -155,6 +155,74 @@ def meeting_create(
     return meeting
 
 
+MEETING_FIELDS = (
+    "name",
+    "kind",
+    "held_on",
+    "place",
+    "chair",
+    "attendees",
+    "minutes",
+    "minutes_number",
+)
+
+
+@transaction.atomic
+def meeting_update(
+    *, actor: User, meeting: Meeting, minutes_file: UploadedFile | None = None, **changes
+) -> Meeting:
+    """Correct a meeting's own fields (and replace its minutes file). Its source follows: the
+    title, 文号, date and issuer are the meeting's. Every change is audited (old → new)."""
+    policy.require(actor, "meeting.manage")
+    unknown = set(changes) - set(MEETING_FIELDS)
+    if unknown:
+        raise ValidationError(_("不能修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    meeting = Meeting.objects.select_for_update().select_related("source").get(pk=meeting.pk)
+    merged = {f: getattr(meeting, f) for f in MEETING_FIELDS} | changes
+    for field in ("name", "place", "attendees", "minutes", "minutes_number"):
+        merged[field] = (merged[field] or "").strip()
+    if not merged["name"]:
+        raise ValidationError({"name": _("请填写会议名称。")})
+    if merged["held_on"] is None:
+        raise ValidationError({"held_on": _("请填写会议日期。")})
+    if merged["kind"] not in MeetingKind.values:
+        raise ValidationError({"kind": _("未知的会议类型。")})
+    _leader(merged["chair"], "chair", _("主持领导"))
+    _check_file(minutes_file, "minutes_file")
+    early = meeting.items.filter(due__lt=merged["held_on"]).order_by("number").first()
+    if early is not None:
+        raise ValidationError(
+            {
+                "held_on": _("第 %(n)d 项议定事项的完成时限（%(due)s）早于该日期。")
+                % {"n": early.number, "due": early.due.isoformat()}
+            }
+        )
+    diff = {
+        f: [str(getattr(meeting, f) or ""), str(merged[f] or "")]
+        for f in MEETING_FIELDS
+        if getattr(meeting, f) != merged[f]
+    }
+    for field in diff:
+        setattr(meeting, field, merged[field])
+    if minutes_file is not None:
+        diff["minutes_file"] = [meeting.minutes_file_name, minutes_file.name[:200]]
+        meeting.minutes_file.save(minutes_file.name, minutes_file, save=False)
+        meeting.minutes_file_name = minutes_file.name[:200]
+    if not diff:
+        return meeting
+    meeting.full_clean()
+    meeting.save()
+    source = meeting.source
+    source.title = meeting.name
+    source.doc_number = meeting.minutes_number
+    source.issued_on = meeting.held_on
+    source.issuer = meeting.chair.display_name if meeting.chair else ""
+    source.full_clean()
+    source.save(update_fields=["title", "doc_number", "issued_on", "issuer"])
+    audit_log(actor=actor, action="meeting.update", obj=meeting, data={"changes": diff})
+    return meeting
+
+
 def item_errors(meeting: Meeting, row: ItemRow) -> list[str]:
     """Everything wrong with one agreed item (Chinese): its own rules, then the task's."""
     errors: list[str] = []

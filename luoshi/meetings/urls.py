@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.meeting_create, name="meeting_create"),
     path("item-row/", views.item_row, name="item_row"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<int:pk>/items/", views.items_add, name="items_add"),
     path("<int:pk>/generate/", views.generate, name="generate"),
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),

@@ -140,6 +140,30 @@ def meeting_create(request):
 
 
 @rule("meeting.manage")
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk: int):
+    """修改 a meeting's own fields (its items have their own pages)."""
+    meeting = policy.get_meeting_for_user(request.user, pk, "meeting.manage")
+    if request.method == "POST":
+        form = MeetingForm(request.POST, request.FILES)
+        if form.is_valid():
+            fields = dict(form.cleaned_data)
+            upload = fields.pop("minutes_file") or None
+            try:
+                services.meeting_update(
+                    actor=request.user, meeting=meeting, minutes_file=upload, **fields
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("会议信息已修改。"))
+                return redirect("meetings:detail", pk=meeting.pk)
+    else:
+        form = MeetingForm(initial={f: getattr(meeting, f) for f in services.MEETING_FIELDS})
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@rule("meeting.manage")
 @require_GET
 def item_row(request):
     """htmx: one more blank row of the items grid."""

@@ -494,3 +494,44 @@ def test_remove_an_item_not_yet_a_task_but_not_one_that_is(world, login, today):
     page = client.get(reverse("meetings:item_edit", args=[second.pk]), follow=True)
     assert "该议定事项已生成任务，请在任务页面修改。" in page.content.decode()
     assert count_rows(CHANGED) == before
+
+
+# --- correcting the meeting itself ------------------------------------------------------------
+
+
+def test_correct_the_meeting_and_its_source_follows(world, login, today):
+    client = login(world.sup)
+    url = reverse("meetings:meeting_edit", args=[world.meeting.pk])
+    page = client.get(url).content.decode()
+    assert 'value="市政府第12次常务会议"' in page and "议定事项" not in page.split("<form")[1]
+    data = grid(name="市政府第12次常务会议（扩大）", held_on="2026-03-03", chair=str(world.vice.pk))
+    response = client.post(url, data)
+    assert response.status_code == 302
+    world.meeting.refresh_from_db()
+    source = world.meeting.source
+    source.refresh_from_db()
+    assert world.meeting.name == source.title == "市政府第12次常务会议（扩大）"
+    assert str(source.issued_on) == "2026-03-03" and source.doc_number == "纪要〔2026〕13号"
+    assert source.issuer == "王副市长"
+    from luoshi.audit.models import AuditEvent
+
+    changes = AuditEvent.objects.get(action="meeting.update").data["changes"]
+    assert changes["held_on"] == ["2026-03-02", "2026-03-03"]
+    assert login(world.mayor).get(url).status_code == 403
+
+
+def test_the_meeting_date_may_not_pass_an_items_deadline(world, login, today):
+    meeting_items_add(
+        actor=world.sup,
+        meeting=world.meeting,
+        rows=[ItemRow(text="事项", lead_units=[world.a], due=dt.date(2026, 3, 5))],
+    )
+    client = login(world.sup)
+    before = count_rows(CHANGED)
+    response = client.post(
+        reverse("meetings:meeting_edit", args=[world.meeting.pk]), grid(held_on="2026-03-06")
+    )
+    assert "第 1 项议定事项的完成时限（2026-03-05）早于该日期。" in response.content.decode()
+    world.meeting.refresh_from_db()
+    assert str(world.meeting.held_on) == "2026-03-02"
+    assert count_rows(CHANGED) == before
