@@ -60,6 +60,36 @@ SIZE_TABLE = Pt(12)  # 小4号, so that seven columns fit the block
 LINE = Pt(28.95)  # 22 lines in 225 mm
 TABLE_LINE = Pt(20)
 INDENT = Pt(32)  # two characters of 3号
+# What may follow w:pBdr in w:pPr (ECMA-376 CT_PPrBase, then CT_PPr).
+PBDR_SUCCESSORS = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 
 
 def _fonts(run, east_asia: str, size: Pt, *, bold: bool = False, color: RGBColor | None = None):
@@ -111,7 +141,8 @@ def _red_rule(paragraph) -> None:
     bottom.set(qn("w:space"), "11")  # points: about 4 mm under the number
     bottom.set(qn("w:color"), "FF0000")
     borders.append(bottom)
-    ppr.append(borders)
+    # in its place in the schema's sequence (Word refuses elements out of order)
+    ppr.insert_element_before(borders, *PBDR_SUCCESSORS)
 
 
 def _font_table(document) -> None:

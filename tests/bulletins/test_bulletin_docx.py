@@ -230,3 +230,107 @@ def test_the_document_is_chinese_whatever_the_page_language(world, today):
     texts = [p.text for p in _open(bulletin).paragraphs]
     assert "一、总体情况" in texts
     assert bulletin.original_name.startswith("督查通报（草稿）")
+
+
+# The schema's order of paragraph and run properties (ECMA-376 CT_PPr, CT_RPr).
+PPR = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+]
+RPR = [
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+]
+
+
+def test_properties_are_in_the_schema_order(issued):
+    """Word refuses a document whose properties are out of the schema's sequence: check every
+    paragraph's and run's properties, in the body, the styles and the footers."""
+    document = _open(issued)
+    section = document.sections[0]
+    roots = [
+        document.element,
+        document.styles.element,
+        section.footer._element,
+        section.even_page_footer._element,
+    ]
+    sequences = {qn("w:pPr"): [qn(f"w:{t}") for t in PPR], qn("w:rPr"): [qn(f"w:{t}") for t in RPR]}
+    checked = 0
+    for root in roots:
+        for element in root.iter(*sequences):
+            order = sequences[element.tag]
+            places = [order.index(child.tag) for child in element]  # unknown tags fail here
+            assert places == sorted(places), (element.tag, [c.tag for c in element])
+            checked += 1
+    assert checked > 100
