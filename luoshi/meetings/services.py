@@ -460,23 +460,16 @@ def meeting_item_link(*, actor: User, item: MeetingItem, task: Task) -> MeetingI
 # --- instructions ---------------------------------------------------------------------------
 
 
-@transaction.atomic
-def instruction_create(
+def _instruction_check(
     *,
-    actor: User,
-    leader: User,
+    leader: User | None,
     text: str,
-    given_on: dt.date,
+    given_on: dt.date | None,
     doc_title: str,
-    doc_number: str = "",
-    doc_file: UploadedFile | None = None,
-    urgency: str = Urgency.NORMAL,
-    report_due: dt.date | None = None,
-    source: Source | None = None,
-) -> Instruction:
-    """办文: record a leader's instruction (批示) on a document, on a new task source of kind
-    领导批示 (or on one already registered that has no instruction yet)."""
-    policy.require(actor, "instruction.manage")
+    urgency: str,
+    report_due: dt.date | None,
+    **_other,
+) -> None:
     errors: dict[str, list[str]] = {}
     if leader is None:
         errors["leader"] = [_("请选择批示领导。")]
@@ -494,16 +487,46 @@ def instruction_create(
         errors["urgency"] = [_("未知的缓急程度。")]
     if errors:
         raise ValidationError(errors)
+
+
+def _instruction_title(leader: User, doc_title: str) -> str:
+    return (_("%(leader)s对《%(doc)s》的批示") % {"leader": leader.display_name, "doc": doc_title})[
+        :200
+    ]
+
+
+@transaction.atomic
+def instruction_create(
+    *,
+    actor: User,
+    leader: User,
+    text: str,
+    given_on: dt.date,
+    doc_title: str,
+    doc_number: str = "",
+    doc_file: UploadedFile | None = None,
+    urgency: str = Urgency.NORMAL,
+    report_due: dt.date | None = None,
+    source: Source | None = None,
+) -> Instruction:
+    """办文: record a leader's instruction (批示) on a document, on a new task source of kind
+    领导批示 (or on one already registered that has no instruction yet)."""
+    policy.require(actor, "instruction.manage")
+    _instruction_check(
+        leader=leader,
+        text=text,
+        given_on=given_on,
+        doc_title=doc_title,
+        urgency=urgency,
+        report_due=report_due,
+    )
     _check_file(doc_file, "doc_file")
     doc_title = doc_title.strip()
     if source is None:
         source = source_create(
             actor=actor,
             kind=SourceKind.INSTRUCTION,
-            title=(
-                _("%(leader)s对《%(doc)s》的批示")
-                % {"leader": leader.display_name, "doc": doc_title}
-            )[:200],
+            title=_instruction_title(leader, doc_title),
             doc_number=doc_number,
             issued_on=given_on,
             issuer=leader.display_name,
@@ -535,6 +558,62 @@ def instruction_create(
         obj=instruction,
         data={"source": source.code, "leader": leader.username},
     )
+    return instruction
+
+
+INSTRUCTION_FIELDS = (
+    "leader",
+    "text",
+    "given_on",
+    "doc_title",
+    "doc_number",
+    "urgency",
+    "report_due",
+)
+
+
+@transaction.atomic
+def instruction_update(
+    *, actor: User, instruction: Instruction, doc_file: UploadedFile | None = None, **changes
+) -> Instruction:
+    """Correct an instruction's own fields (and replace its document file). Its source
+    follows (title, 文号, date, issuer, content). Reports already sent stay as they were."""
+    policy.require(actor, "instruction.manage")
+    unknown = set(changes) - set(INSTRUCTION_FIELDS)
+    if unknown:
+        raise ValidationError(_("不能修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    instruction = (
+        Instruction.objects.select_for_update().select_related("source").get(pk=instruction.pk)
+    )
+    merged = {f: getattr(instruction, f) for f in INSTRUCTION_FIELDS} | changes
+    for field in ("text", "doc_title", "doc_number"):
+        merged[field] = (merged[field] or "").strip()
+    _instruction_check(**merged)
+    _check_file(doc_file, "doc_file")
+    diff = {
+        f: [str(getattr(instruction, f) or ""), str(merged[f] or "")]
+        for f in INSTRUCTION_FIELDS
+        if getattr(instruction, f) != merged[f]
+    }
+    for field in diff:
+        setattr(instruction, field, merged[field])
+    if doc_file is not None:
+        diff["doc_file"] = [instruction.doc_file_name, doc_file.name[:200]]
+        instruction.doc_file.save(doc_file.name, doc_file, save=False)
+        instruction.doc_file_name = doc_file.name[:200]
+    if not diff:
+        return instruction
+    instruction.full_clean()
+    instruction.save()
+    source = instruction.source
+    source.title = _instruction_title(instruction.leader, instruction.doc_title)
+    source.doc_number = instruction.doc_number
+    source.issued_on = instruction.given_on
+    source.issuer = instruction.leader.display_name
+    source.content = instruction.text
+    source.full_clean()
+    source.save(update_fields=["title", "doc_number", "issued_on", "issuer", "content"])
+    audit_log(actor=actor, action="instruction.update", obj=instruction, data={"changes": diff})
     return instruction
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("instructions/", views.instruction_list, name="instructions"),
     path("instructions/new/", views.instruction_create, name="instruction_create"),
     path("instructions/<int:pk>/", views.instruction_detail, name="instruction_detail"),
+    path("instructions/<int:pk>/edit/", views.instruction_edit, name="instruction_edit"),
     path("instructions/<int:pk>/report/", views.instruction_report, name="instruction_report"),
     path("instructions/<int:pk>/file/", views.instruction_file, name="instruction_file"),
     path("reports/<int:pk>/read/", views.report_read, name="report_read"),

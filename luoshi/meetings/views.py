@@ -373,6 +373,34 @@ def instruction_create(request):
     return render(request, "meetings/instruction_form.html", {"form": form})
 
 
+@rule("instruction.manage")
+@require_http_methods(["GET", "POST"])
+def instruction_edit(request, pk: int):
+    """修改 an instruction's own fields."""
+    instruction = policy.get_instruction_for_user(request.user, pk, "instruction.manage")
+    if request.method == "POST":
+        form = InstructionForm(request.POST, request.FILES)
+        if form.is_valid():
+            fields = dict(form.cleaned_data)
+            upload = fields.pop("doc_file") or None
+            try:
+                services.instruction_update(
+                    actor=request.user, instruction=instruction, doc_file=upload, **fields
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("批示件已修改。"))
+                return redirect("meetings:instruction_detail", pk=instruction.pk)
+    else:
+        form = InstructionForm(
+            initial={f: getattr(instruction, f) for f in services.INSTRUCTION_FIELDS}
+        )
+    return render(
+        request, "meetings/instruction_form.html", {"form": form, "instruction": instruction}
+    )
+
+
 @rule("instruction.list")
 @require_GET
 def instruction_detail(request, pk: int):

@@ -535,3 +535,35 @@ def test_the_meeting_date_may_not_pass_an_items_deadline(world, login, today):
     world.meeting.refresh_from_db()
     assert str(world.meeting.held_on) == "2026-03-02"
     assert count_rows(CHANGED) == before
+
+
+def test_correct_an_instruction_and_its_source_follows(world, login, today):
+    report = instruction_report(actor=world.sup, instruction=world.instruction, text="已报。")
+    client = login(world.sup)
+    url = reverse("meetings:instruction_edit", args=[world.instruction.pk])
+    assert "群众反映物流园周边道路拥堵问题" in client.get(url).content.decode()
+    data = {
+        "leader": world.mayor.pk,
+        "given_on": "2026-03-04",
+        "text": "请交通运输局牵头，三日内拿出方案。",
+        "doc_title": "群众反映物流园道路拥堵问题",
+        "doc_number": "信息〔2026〕8号",
+        "urgency": "very_urgent",
+        "report_due": "2026-03-12",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    world.instruction.refresh_from_db()
+    source = world.instruction.source
+    source.refresh_from_db()
+    assert source.title == "周市长对《群众反映物流园道路拥堵问题》的批示"
+    assert source.content == "请交通运输局牵头，三日内拿出方案。"
+    assert str(source.issued_on) == "2026-03-04" and source.doc_number == "信息〔2026〕8号"
+    assert world.instruction.urgency == "very_urgent"
+    report.refresh_from_db()
+    assert report.text == "已报。"  # what was reported stays as it was
+    before = count_rows(CHANGED)
+    response = client.post(url, {**data, "report_due": "2026-03-01"})
+    assert "办理情况报送时限不能早于批示日期。" in response.content.decode()
+    assert count_rows(CHANGED) == before
+    assert login(world.mayor).get(url).status_code == 403
