@@ -61,6 +61,10 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     "supervision.ladder": OFFICE_ROLES,
     "supervision.urge": OFFICE_ROLES,
     "supervision.notices": OVERSIGHT_ROLES,
+    # 延期申请 and 回头看 lists: the office and leaders those on tasks they see, a unit those of
+    # the tasks it leads
+    "extension.list": OVERSIGHT_ROLES | UNIT_ROLES,
+    "recheck.list": OVERSIGHT_ROLES | UNIT_ROLES,
     # 办会办文: the office records meetings and instructions; leaders read those in their scope
     "meeting.list": OVERSIGHT_ROLES,
     "meeting.manage": OFFICE_ROLES,
@@ -112,6 +116,8 @@ def _who_may(action: str) -> str:
         "org.manage": _("只有系统管理员可以管理单位与账号。"),
         "audit.view": _("只有审计管理员可以查看审计日志。"),
         "notify.manage": _("只有系统管理员可以管理消息推送和群机器人。"),
+        "extension.list": _("延期申请只对督查室人员、领导和承办单位开放。"),
+        "recheck.list": _("回头看只对督查室人员、领导和承办单位开放。"),
         "meeting.list": _("会议只对督查室人员和领导开放。"),
         "meeting.manage": _("只有督查室人员可以登记会议、议定事项和生成任务。"),
         "instruction.list": _("批示件只对督查室人员和领导开放。"),
@@ -373,6 +379,7 @@ TASK_ACTIONS = (
     "task.schedule_recheck",
     "task.confirm_recheck",
     "task.verify_recheck",
+    "task.cancel_recheck",
 )
 
 
@@ -633,6 +640,7 @@ FOLLOWUP_ACTIONS = {
     "task.schedule_recheck",
     "task.confirm_recheck",
     "task.verify_recheck",
+    "task.cancel_recheck",
     "task.reopen",
 }
 
@@ -672,6 +680,11 @@ def _can_followup(user, action: str, task: Task) -> bool:
             return False
         recheck = open_recheck(task)
         return recheck is not None and recheck.state in (RecheckState.DUE, RecheckState.SUBMITTED)
+    if action == "task.cancel_recheck":
+        if role not in OFFICE_ROLES:
+            return False
+        recheck = open_recheck(task)
+        return recheck is not None and recheck.state in (RecheckState.SCHEDULED, RecheckState.DUE)
     if action == "task.decide_extension":
         if role not in OVERSIGHT_ROLES:
             return False
@@ -709,6 +722,7 @@ def _followup_denial(action: str, user, task: Task | None) -> str:
         "task.schedule_recheck": _("只有督查室人员可以安排回头看。"),
         "task.confirm_recheck": _("只有牵头单位的联络员或负责人可以反馈回头看情况。"),
         "task.verify_recheck": _("只有督查室人员可以核验回头看。"),
+        "task.cancel_recheck": _("只有督查室人员可以取消回头看。"),
         "task.reopen": _("只有督查室人员可以让任务重新办理。"),
     }[action]
     if task is None or user is None or not _active(user):
@@ -727,6 +741,13 @@ def _followup_denial(action: str, user, task: Task | None) -> str:
             if request is None:
                 return _("没有待审批的延期申请。")
         return who
+    if action == "task.cancel_recheck":
+        if role not in OFFICE_ROLES:
+            return who
+        recheck = open_recheck(task)
+        if recheck is not None and recheck.state == RecheckState.SUBMITTED:
+            return _("牵头单位已反馈落实情况，请核验，不能取消。")
+        return _("没有可以取消的回头看。")
     if action in {"task.schedule_recheck", "task.verify_recheck", "task.reopen"}:
         if role not in OFFICE_ROLES:
             return who
@@ -775,6 +796,46 @@ def extension_requests_to_decide(user, qs=None):
         return qs.filter(state=ExtensionState.PENDING, task__in=visible_tasks(user))
     if user.role == Role.LEADER:
         return qs.filter(state=ExtensionState.LEADER_PENDING, leader=user)
+    return qs.none()
+
+
+def _led_by_own_unit(user) -> Exists:
+    """The row's task is led by the user's unit (and is not a draft)."""
+    return Exists(
+        TaskUnit.objects.filter(
+            task=OuterRef("task"), unit_id=user.unit_id, role=AssignmentRole.LEAD
+        ).exclude(task__state=TaskState.DRAFT)
+    )
+
+
+def extension_requests_for_user(user, qs=None):
+    """Every extension request the user may read (the 延期申请 list): the office's and
+    leaders', those on the tasks they see; a unit's, those of the tasks it leads (the lead
+    unit's part: a co-unit reads none)."""
+    from luoshi.extensions.models import ExtensionRequest
+
+    qs = ExtensionRequest.objects.all() if qs is None else qs
+    if not _active(user):
+        return qs.none()
+    if user.role in OVERSIGHT_ROLES:
+        return qs.filter(task__in=visible_tasks(user))
+    if user.role in UNIT_ROLES and user.unit_id:
+        return qs.filter(_led_by_own_unit(user))
+    return qs.none()
+
+
+def rechecks_for_user(user, qs=None):
+    """Every re-check the user may read (the 回头看 list), on the same terms as extension
+    requests."""
+    from luoshi.rechecks.models import Recheck
+
+    qs = Recheck.objects.all() if qs is None else qs
+    if not _active(user):
+        return qs.none()
+    if user.role in OVERSIGHT_ROLES:
+        return qs.filter(task__in=visible_tasks(user))
+    if user.role in UNIT_ROLES and user.unit_id:
+        return qs.filter(_led_by_own_unit(user))
     return qs.none()
 
 

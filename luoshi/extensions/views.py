@@ -1,5 +1,6 @@
 """申请延期 (from the task page) and the request's page, where the office, and for a task of
-high priority then the lead leader, answers 同意 / 不同意.
+high priority then the lead leader, answers 同意 / 不同意; the list of every request the user
+may read.
 
 Thin views: the object if the user may read it (else 404), the form, the service (which
 checks the permission itself: PermissionDenied → 403), back to the task page with a message.
@@ -9,16 +10,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.access import policy
-from luoshi.access.views import object_rule
+from luoshi.access.views import object_rule, rule
 from luoshi.extensions import services
 from luoshi.extensions.forms import APPROVE, DecisionForm, ExtensionRequestForm
-from luoshi.extensions.models import ExtensionState
+from luoshi.extensions.models import OPEN_EXTENSION_STATES, ExtensionState
 from luoshi.lib.forms import add_service_errors
+from luoshi.org.models import Unit
 from luoshi.tasks.views.respond import action_done, to_task
 
 
@@ -121,3 +125,55 @@ def open_for_task(request, pk: int):
         messages.info(request, _("没有待审批的延期申请。"))
         return to_task(request, task)
     return redirect("extensions:detail", pk=ext.pk)
+
+
+@rule("extension.list")
+@require_safe
+def extension_list(request):
+    """延期申请: every request the user may read, those awaiting a decision first (oldest
+    first: they have waited longest), then the decided ones, latest first; filters by state
+    and, for the office and leaders, by unit."""
+    user = request.user
+    visible = policy.extension_requests_for_user(user)
+    state = request.GET.get("state", "")
+    if state not in ExtensionState.values:
+        state = ""
+    units = []
+    unit = ""
+    if user.role in policy.OVERSIGHT_ROLES:
+        units = Unit.objects.filter(pk__in=visible.values("unit_id")).order_by("path")
+        unit = request.GET.get("unit", "")
+        if not unit.isdigit():
+            unit = ""
+    qs = visible.filter(state=state) if state else visible
+    if unit:
+        qs = qs.filter(unit_id=int(unit))
+    waiting = Case(
+        When(state__in=OPEN_EXTENSION_STATES, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    qs = (
+        qs.select_related("task", "unit", "requested_by")
+        .annotate(waiting=waiting)
+        .order_by(
+            "waiting",
+            Case(When(state__in=OPEN_EXTENSION_STATES, then="requested_at")).asc(nulls_last=True),
+            "-requested_at",
+            "-id",
+        )
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    to_decide = set(policy.extension_requests_to_decide(user).values_list("pk", flat=True))
+    return render(
+        request,
+        "extensions/list.html",
+        {
+            "page": page,
+            "state": state,
+            "states": ExtensionState.choices,
+            "units": units,
+            "unit": unit,
+            "to_decide": to_decide,
+        },
+    )

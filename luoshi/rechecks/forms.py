@@ -93,3 +93,16 @@ class VerdictForm(forms.Form):
         error_messages={"max_length": _("核验意见不能超过 %(limit_value)d 字。")},
     )
     due = date_field(_("整改完成时限"), help_text=_("不通过时可填：重新办理的完成时限，须晚于今天"))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("取消理由"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：任务已纳入新的督查事项、成果已由其他检查确认"),
+        error_messages={
+            "required": _("请填写取消理由。"),
+            "max_length": _("取消理由不能超过 %(limit_value)d 字。"),
+        },
+    )

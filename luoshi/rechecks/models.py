@@ -2,7 +2,9 @@
 
 scheduled 已安排 → (the daily run, on or after due_on) due 待反馈 → (the lead unit answers with
 evidence) submitted 待核验 → (the office's verdict) confirmed 通过 or failed 未通过. A failed
-re-check reopens the task. A task has at most one open re-check at a time.
+re-check reopens the task. Before the lead unit answers, the office may call it off with a
+reason: cancelled 已取消 (the row stays; nothing is deleted). A task has at most one open
+re-check at a time.
 """
 
 from __future__ import annotations
@@ -22,9 +24,12 @@ class RecheckState(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("recheck state", "待核验")
     CONFIRMED = "confirmed", pgettext_lazy("recheck state", "通过")
     FAILED = "failed", pgettext_lazy("recheck state", "未通过")
+    CANCELLED = "cancelled", pgettext_lazy("recheck state", "已取消")
 
 
 OPEN_RECHECK_STATES = (RecheckState.SCHEDULED, RecheckState.DUE, RecheckState.SUBMITTED)
+# The office may cancel a re-check the lead unit has not answered yet.
+CANCELLABLE_RECHECK_STATES = (RecheckState.SCHEDULED, RecheckState.DUE)
 
 
 class Recheck(models.Model):
@@ -64,6 +69,16 @@ class Recheck(models.Model):
     )
     verdict_at = models.DateTimeField(null=True, blank=True)
     verdict_comment = models.TextField(_("核验意见"), blank=True)
+    # The office calling it off before the answer (取消回头看).
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(_("取消理由"), blank=True)
 
     class Meta:
         ordering = ["-due_on", "-id"]

@@ -7,6 +7,7 @@ recheck_answer    once due (daily.run_daily), the lead unit says the result hold
 recheck_confirm   the office accepts: 回头看通过
 recheck_fail      the office finds the result did not hold: 回头看未通过, and the task is
                   reopened (lifecycle.task_reopen: 已办结 → 办理中)
+recheck_cancel    the office calls off a re-check not yet answered, with a reason: 已取消
 
 Each is one transaction that re-reads the task and the re-check under a row lock, checks the
 permission through access.policy, validates, writes history and the audit log, and notifies.
@@ -32,7 +33,12 @@ from luoshi.lib import clock
 from luoshi.notifications.models import NotificationKind
 from luoshi.notifications.services import notify
 from luoshi.org.models import User
-from luoshi.rechecks.models import Recheck, RecheckEvidence, RecheckState
+from luoshi.rechecks.models import (
+    CANCELLABLE_RECHECK_STATES,
+    Recheck,
+    RecheckEvidence,
+    RecheckState,
+)
 from luoshi.reports.attachments import attachments_validate, uploads_store
 from luoshi.tasks.models import EventKind, Task, TaskState
 from luoshi.tasks.services.history import task_event_record
@@ -261,5 +267,44 @@ def recheck_fail(
         task=task,
         url=reverse("tasks:detail", args=[task.pk]),
         dedupe_key=f"recheck:{recheck.pk}:decided",
+    )
+    return recheck
+
+
+@transaction.atomic
+def recheck_cancel(*, actor: User, recheck: Recheck, reason: str) -> Recheck:
+    """取消回头看: the office calls off a re-check the lead unit has not answered yet, with a
+    reason. The row stays, marked 已取消 (append-only); the task's history says so, and the
+    lead unit, told when it was scheduled, is told it is off."""
+    recheck, task = _lock(recheck)
+    if recheck.state not in CANCELLABLE_RECHECK_STATES:
+        if recheck.state == RecheckState.SUBMITTED:
+            raise ValidationError(_("牵头单位已反馈落实情况，请核验，不能取消。"))
+        raise ValidationError(
+            _("该回头看已是“%(state)s”，不能取消。") % {"state": recheck.get_state_display()}
+        )
+    policy.require(actor, "task.cancel_recheck", task)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写取消理由。")})
+    if len(reason) > TEXT_MAX:
+        raise ValidationError({"reason": _("取消理由不能超过 %(n)d 字。") % {"n": TEXT_MAX}})
+    was = recheck.state
+    recheck.state = RecheckState.CANCELLED
+    recheck.cancelled_by, recheck.cancelled_at, recheck.cancel_reason = actor, clock.now(), reason
+    recheck.save(update_fields=["state", "cancelled_by", "cancelled_at", "cancel_reason"])
+    data = {"recheck": recheck.pk, "due_on": recheck.due_on.isoformat(), "was": was}
+    task_event_record(
+        task=task, kind=EventKind.RECHECK_CANCELLED, actor=actor, message=reason, data=data
+    )
+    audit_log(actor=actor, action="task.recheck.cancel", obj=task, data=data)
+    notify(
+        recipients=unit_people(task, recheck.unit_id),
+        kind=NotificationKind.RECHECK,
+        title=_("回头看已取消：%(code)s %(title)s") % _words(task),
+        body=reason,
+        task=task,
+        url=_url(recheck),
+        dedupe_key=f"recheck:{recheck.pk}:cancelled",
     )
     return recheck
