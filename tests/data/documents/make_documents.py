@@ -214,9 +214,9 @@ def mixed() -> None:
 
 
 def renwu_qingdan() -> None:
-    """Written after the engine, to measure it on forms it was not tuned for: deadline before the
-    units, labels split by commas inside a bracket, a parent item that names units and children that
-    do too, an item over two paragraphs, a 责任领导 line, 配合单位：无, 由…牵头, 牵头 with others."""
+    """Written after the engine, to measure it on forms it was not tuned for: deadline before
+    the units, labels split by commas inside a bracket, a parent item that names units and
+    children that do too, an item over two paragraphs, a 责任领导 line, 配合单位：无, 由…牵头."""
     d = _document()
     _title(d, "示范市2026年文化旅游消费提振行动任务清单")
     d.add_paragraph("根据《示范市提振消费专项行动方案》，制定本任务清单。")
@@ -227,9 +227,7 @@ def renwu_qingdan() -> None:
     )
     d.add_paragraph("（1）培育夜间消费示范街区。（2026年6月底前完成，东城区政府负责）")
     d.add_paragraph("（2）举办“夜游示范”系列活动不少于30场。（由市文化广电旅游局牵头）")
-    d.add_paragraph(
-        "2.推动旅游景区提质升级，新增国家4A级以上旅游景区2家，"
-    )
+    d.add_paragraph("2.推动旅游景区提质升级，新增国家4A级以上旅游景区2家，")
     d.add_paragraph(
         "推进A级景区智慧化改造。（市文化广电旅游局、市发展改革委牵头，"
         "各有关单位按职责分工负责，2027年6月底前完成）"
