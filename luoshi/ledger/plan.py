@@ -38,19 +38,31 @@ Preview fragment for other pages: {% include "ledger/_plan.html" with plan=plan 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import (
+    CharField,
+    DateField,
+    DecimalField,
+    JSONField,
+    OuterRef,
+    Subquery,
+    TimeField,
+    UUIDField,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext as _
 
 from luoshi.access import policy
 from luoshi.audit.services import audit_log
 from luoshi.lib import clock
+from luoshi.lib.bulk import insert_new, insert_rows
 from luoshi.lib.deadlines import DeadlineError, parse_deadline
 from luoshi.org.matching import UnitMatcher, split_unit_names, unit_matcher
 from luoshi.org.models import Role, Unit, User
@@ -404,6 +416,45 @@ def _compare(pr: PlanRow, task: Task, co_units: list[Unit]) -> None:
 # --- committing ------------------------------------------------------------------------------
 
 
+def _db_value(f, value):
+    if isinstance(f, JSONField):
+        return json.dumps(value, cls=f.encoder, ensure_ascii=False)
+    return f.get_db_prep_save(value, connection)
+
+
+def _preparer(f, conn):
+    """How one column's value goes to the database: text, numbers, booleans and ids as they
+    are; dates through the backend's adapter; JSON as its text."""
+    if isinstance(f, JSONField):
+        return lambda v: json.dumps(v, cls=f.encoder, ensure_ascii=False)
+    if isinstance(f, DateField | DecimalField | TimeField | UUIDField):  # DateTimeField too
+        return lambda v: f.get_db_prep_save(v, conn)
+    return None
+
+
+def _insert_tasks(tasks: list[Task]) -> None:
+    """INSERT the new tasks with lib.bulk (one array per column on PostgreSQL, bound on the
+    server) and give each its id. Model instances through bulk_create cost several times
+    the insert itself at 5,000 rows."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    fields = [f for f in Task._meta.concrete_fields if not f.primary_key]
+    preparers = [(f, _preparer(f, conn)) for f in fields]
+    rows = []
+    for t in tasks:
+        row = []
+        for f, prepare in preparers:
+            value = f.pre_save(t, add=True)
+            row.append(prepare(value) if prepare is not None and value is not None else value)
+        rows.append(tuple(row))
+    by_code = {t.code: t for t in tasks}
+    made = insert_new(Task, tuple(f.attname for f in fields), rows, ("id", "code"))
+    if len(made) != len(tasks):
+        raise ValidationError(_("任务编号冲突，请重试。"))
+    for pk, code in made:
+        by_code[code].pk = pk
+        by_code[code]._state.adding = False
+
+
 def _code_counter(source: Source, parent: Task | None) -> tuple[str, int, int, set[str]]:
     if parent is None:
         prefix, width = source.code, 3
@@ -512,7 +563,7 @@ def plan_commit(
                 p = parent_of.get(id(t))
                 t.parent_id = p.pk if p is not None else None
                 t.depth = p.depth + 1 if p is not None else 0
-            Task.objects.bulk_create(level, batch_size=500)
+            _insert_tasks(level)
             ids = [t.pk for t in level]
             parent_path = Subquery(Task.objects.filter(pk=OuterRef("parent_id")).values("path")[:1])
             for start in range(0, len(ids), 2000):
@@ -530,22 +581,25 @@ def plan_commit(
         for r in new_rows:
             t = created[r.index]
             if r.lead_unit is not None:
-                assignments.append(TaskUnit(task=t, unit=r.lead_unit, role=AssignmentRole.LEAD))
+                assignments.append((t.pk, r.lead_unit.pk, AssignmentRole.LEAD.value, 0))
             for u in r.co_units:
-                assignments.append(TaskUnit(task=t, unit=u, role=AssignmentRole.CO))
-        TaskUnit.objects.bulk_create(assignments, batch_size=1000)
-        TaskEvent.objects.bulk_create(
+                assignments.append((t.pk, u.pk, AssignmentRole.CO.value, 0))
+        insert_rows(TaskUnit, ("task_id", "unit_id", "role", "progress"), assignments)
+        at = _db_value(TaskEvent._meta.get_field("at"), now)
+        insert_rows(
+            TaskEvent,
+            ("task_id", "kind", "at", "actor_id", "message", "data"),
             [
-                TaskEvent(
-                    task=t,
-                    kind=EventKind.CREATED,
-                    at=now,
-                    actor=actor,
-                    data={"code": t.code, "import": import_label},
+                (
+                    t.pk,
+                    EventKind.CREATED.value,
+                    at,
+                    actor.pk,
+                    "",
+                    json.dumps({"code": t.code, "import": import_label}, ensure_ascii=False),
                 )
                 for t in order
             ],
-            batch_size=1000,
         )
 
     for parent_task in touched_parents:
