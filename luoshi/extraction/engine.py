@@ -382,13 +382,29 @@ def _finish(item: _Item, year: int) -> FoundTask | None:
         return None
     task = FoundTask(
         title=_title_of(body),
-        content="\n".join(line.strip() for line in item.lines),
+        content=_join_lines(item.lines),
         lead_units=assignment.lead,
         co_units=assignment.co,
         path=list(item.path),
     )
     _set_due(task, assignment.due_text, year)
     return task
+
+
+def _join_lines(lines: list[str]) -> str:
+    """An item's lines as one text: a line that stops mid-sentence (a PDF's wrap, or a paragraph
+    broken by hand) runs on; after 。；：！？ or a closing bracket, and before a field line, a
+    new line starts."""
+    out = ""
+    for line in (raw.strip() for raw in lines):
+        if not line:
+            continue
+        if out and (
+            out.endswith(("。", "；", "：", "！", "？", "）", ")")) or _is_field_line(line)
+        ):
+            out += "\n"
+        out += line
+    return out
 
 
 def _set_due(task: FoundTask, words: str, year: int) -> None:

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED = 300 * 1024 * 1024  # a .docx's parts once unzipped
 SUFFIXES = (".docx", ".txt", ".pdf")
 
 
@@ -115,6 +116,19 @@ def _read_docx(data: bytes) -> list[Block]:
                 "请取消密码并另存为 .docx 后重试。"
             ),
             code="encrypted",
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ExtractionError(
+            _("无法打开该 Word 文件：文件已损坏或不是 .docx 格式。"), code="corrupt"
+        ) from exc
+    if unpacked > MAX_UNPACKED:  # a zip bomb, or a document of images
+        raise ExtractionError(
+            _("该 Word 文件解压后过大（超过 %(mb)d MB），无法读取：请删除其中的图片或拆分文件。")
+            % {"mb": MAX_UNPACKED // 1024 // 1024},
+            code="too_large",
         )
     try:
         document: DocumentType = docx.Document(io.BytesIO(data))

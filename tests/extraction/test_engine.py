@@ -128,6 +128,25 @@ def test_labelled_fields_on_the_line_and_below() -> None:
     assert task["path"] == ["（1）"]
 
 
+def test_content_runs_wrapped_lines_on() -> None:
+    found = extract_tasks(
+        [
+            Block(text="1.推进城市更新，改造老旧"),
+            Block(text="小区120个。（市住房城乡建设局牵"),
+            Block(text="头，年底前完成）"),
+            Block(text="2.落实专项资金。"),
+            Block(text="责任单位：市财政局"),
+        ],
+        year=2026,
+    )
+    assert [t.content for t in found] == [
+        "推进城市更新，改造老旧小区120个。（市住房城乡建设局牵头，年底前完成）",
+        "落实专项资金。\n责任单位：市财政局",
+    ]
+    assert found[0].title == "推进城市更新，改造老旧小区120个"
+    assert found[0].lead_units == ["市住房城乡建设局"]
+
+
 def test_a_leaders_words() -> None:
     task = one("请市交通运输局牵头，会同市公安局、市教育局，于5月底前拿出治理方案。")
     assert task["lead_units"] == ["市交通运输局"]

@@ -85,6 +85,11 @@ def test_a_corrupt_docx() -> None:
     )
 
 
+def test_a_docx_that_unpacks_too_large(monkeypatch) -> None:
+    monkeypatch.setattr(reading, "MAX_UNPACKED", 1000)
+    assert _refused(_docx_bytes(), "x.docx").startswith("该 Word 文件解压后过大")
+
+
 def test_an_encrypted_docx_or_old_doc() -> None:
     message = _refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "x.docx")
     assert message.startswith("无法打开该 Word 文件：文件已加密（设置了密码）或是旧版 .doc 格式。")
