@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "luoshi.extraction",
     "luoshi.meetings",
     "luoshi.bulletins",
+    "luoshi.evaluation",
+    "luoshi.policies",
     "luoshi.home",
     "luoshi.demo",
     "huey.contrib.djhuey",

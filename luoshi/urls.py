@@ -24,6 +24,8 @@ urlpatterns = [
     path("extraction/", include("luoshi.extraction.urls")),
     path("meetings/", include("luoshi.meetings.urls")),
     path("bulletins/", include("luoshi.bulletins.urls")),
+    path("evaluation/", include("luoshi.evaluation.urls")),
+    path("policies/", include("luoshi.policies.urls")),
     path("calendar/", include("luoshi.workcal.urls")),
     path("org/", include("luoshi.org.urls")),
     path("audit/", include("luoshi.audit.urls")),
