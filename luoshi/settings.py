@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "luoshi.bulletins",
     "luoshi.evaluation",
     "luoshi.policies",
+    "luoshi.outcomes",
+    "luoshi.cadres",
     "luoshi.home",
     "luoshi.demo",
     "huey.contrib.djhuey",

@@ -26,6 +26,8 @@ urlpatterns = [
     path("bulletins/", include("luoshi.bulletins.urls")),
     path("evaluation/", include("luoshi.evaluation.urls")),
     path("policies/", include("luoshi.policies.urls")),
+    path("outcomes/", include("luoshi.outcomes.urls")),
+    path("cadres/", include("luoshi.cadres.urls")),
     path("calendar/", include("luoshi.workcal.urls")),
     path("org/", include("luoshi.org.urls")),
     path("audit/", include("luoshi.audit.urls")),
