@@ -141,14 +141,130 @@ def _read_docx(data: bytes) -> list[Block]:
             _("无法打开该 Word 文件：文件已损坏或不是 .docx 格式。"), code="corrupt"
         ) from exc
     blocks: list[Block] = []
+    numbers = _WordNumbering(document)
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
-            blocks.append(Block(text=item.text.strip()))
+            text = item.text.strip()
+            if text:
+                text = numbers.label(item) + text
+            blocks.append(Block(text=text))
         elif isinstance(item, Table):
             rows = [[_cell_text(cell.text) for cell in row.cells] for row in item.rows]
             if rows:
                 blocks.append(Block(rows=rows))
     return blocks
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CN_DIGITS = "零一二三四五六七八九"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五 (Word's chineseCounting)."""
+    if n <= 0:
+        return str(n)
+    if n >= 1000:
+        return str(n)
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    out = ""
+    if hundreds:
+        out += _CN_DIGITS[hundreds] + "百"
+        if rest and tens == 0:
+            out += "零"
+    if tens:
+        out += ("" if tens == 1 and not hundreds else _CN_DIGITS[tens]) + "十"
+    if ones:
+        out += _CN_DIGITS[ones]
+    return out
+
+
+def format_number(n: int, fmt: str) -> str:
+    """A list number in one of Word's formats (w:numFmt)."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified"):
+        return chinese_number(n)
+    if fmt in ("japaneseCounting", "ideographDigital", "taiwaneseCounting"):
+        return chinese_number(n)
+    if fmt.startswith("decimalEnclosedCircle") and 1 <= n <= len(_CIRCLED):
+        return _CIRCLED[n - 1]
+    if fmt == "lowerLetter" and n <= 26:
+        return chr(ord("a") + n - 1)
+    if fmt == "upperLetter" and n <= 26:
+        return chr(ord("A") + n - 1)
+    if fmt in ("none", "bullet"):
+        return ""
+    return str(n)
+
+
+class _WordNumbering:
+    """The numbers Word draws before auto-numbered paragraphs (w:numPr), which are not in the
+    paragraph's text: counted per list and level, in the level's format and text (%1、)."""
+
+    def __init__(self, document) -> None:
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}
+        self.counts: dict[str, list[int]] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {}
+        for node in numbering.findall(f"{_W}abstractNum"):
+            levels = {}
+            for lvl in node.findall(f"{_W}lvl"):
+                start = lvl.find(f"{_W}start")
+                fmt = lvl.find(f"{_W}numFmt")
+                text = lvl.find(f"{_W}lvlText")
+                levels[int(lvl.get(f"{_W}ilvl", "0"))] = (
+                    int(start.get(f"{_W}val", "1")) if start is not None else 1,
+                    fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
+                    text.get(f"{_W}val", "") if text is not None else "",
+                )
+            abstract[node.get(f"{_W}abstractNumId")] = levels
+        for node in numbering.findall(f"{_W}num"):
+            ref = node.find(f"{_W}abstractNumId")
+            if ref is not None and ref.get(f"{_W}val") in abstract:
+                self.levels[node.get(f"{_W}numId")] = abstract[ref.get(f"{_W}val")]
+
+    def _num_pr(self, paragraph):
+        ppr = paragraph._p.pPr
+        found = ppr.find(f"{_W}numPr") if ppr is not None else None
+        style = paragraph.style
+        while found is None and style is not None:
+            sppr = style.element.find(f"{_W}pPr")
+            found = sppr.find(f"{_W}numPr") if sppr is not None else None
+            style = style.base_style
+        return found
+
+    def label(self, paragraph) -> str:
+        if not self.levels:
+            return ""
+        num_pr = self._num_pr(paragraph)
+        if num_pr is None:
+            return ""
+        num_id = num_pr.find(f"{_W}numId")
+        ilvl = num_pr.find(f"{_W}ilvl")
+        num = num_id.get(f"{_W}val") if num_id is not None else None
+        level = int(ilvl.get(f"{_W}val", "0")) if ilvl is not None else 0
+        levels = self.levels.get(num)
+        if not levels or level not in levels:
+            return ""
+        counts = self.counts.setdefault(num, [0] * 9)
+        counts[level] += 1
+        for deeper in range(level + 1, 9):
+            counts[deeper] = 0
+        _start, fmt, text = levels[level]
+        if fmt in ("none", "bullet") or not text:
+            return ""
+
+        def number(match: re.Match) -> str:
+            at = int(match.group(1)) - 1
+            if at not in levels:
+                return ""
+            at_start, at_fmt, _text = levels[at]
+            return format_number(at_start + max(counts[at], 1) - 1, at_fmt)
+
+        return re.sub(r"%(\d)", number, text)
 
 
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*\d{1,4}[-—–\s]*$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")

@@ -118,3 +118,32 @@ def test_a_file_over_50_mb(monkeypatch, tmp_path) -> None:
 def test_a_missing_file(tmp_path) -> None:
     with pytest.raises(ExtractionError, match="找不到文件"):
         read_path(tmp_path / "none.docx")
+
+
+def test_word_automatic_numbering_is_written_before_the_text() -> None:
+    blocks = read_path(DOCS / "zidong-bianhao.docx")
+    assert [b.text for b in blocks[1:4]] == [
+        "一、提升政务服务数字化水平",
+        "（一）推进政务服务“一网通办”",
+        "1.政务服务事项网上可办率达到99%。（市数据局牵头，市政务服务管理局配合，年底前完成）",
+    ]
+    assert blocks[5].text == "（二）加强政务数据共享"
+    assert blocks[7].text == "二、夯实数字基础设施"
+    assert blocks[8].text == "（一）加快5G网络建设"  # a deeper level starts again
+
+
+@pytest.mark.parametrize(
+    ("n", "fmt", "text"),
+    [
+        (1, "chineseCounting", "一"),
+        (10, "chineseCounting", "十"),
+        (12, "chineseCountingThousand", "十二"),
+        (20, "japaneseCounting", "二十"),
+        (105, "chineseCounting", "一百零五"),
+        (3, "decimalEnclosedCircleChinese", "③"),
+        (3, "decimal", "3"),
+        (3, "bullet", ""),
+    ],
+)
+def test_word_number_formats(n: int, fmt: str, text: str) -> None:
+    assert reading.format_number(n, fmt) == text

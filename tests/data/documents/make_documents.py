@@ -247,7 +247,66 @@ def renwu_qingdan() -> None:
     d.save(HERE / "renwu-qingdan.docx")
 
 
+def _auto_numbering(document) -> str:
+    """A Word list whose numbers are drawn, not typed: 一、 / （一） / 1. by level; its numId."""
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    levels = [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3.")]
+    lvls = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for i, (fmt, text) in enumerate(levels)
+    )
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0, parse_xml(f'<w:abstractNum {w} w:abstractNumId="90">{lvls}</w:abstractNum>')
+    )
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return "90"
+
+
+def _numbered(document, text: str, level: int, num_id: str) -> None:
+    from docx.oxml import parse_xml
+
+    paragraph = document.add_paragraph(text)
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    paragraph._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>')
+    )
+
+
+def zidong_bianhao() -> None:
+    """Word's automatic numbering: the numbers are not in the paragraphs' text."""
+    d = _document()
+    _title(d, "示范市2026年数字政府建设重点任务分工方案")
+    num = _auto_numbering(d)
+    _numbered(d, "提升政务服务数字化水平", 0, num)
+    _numbered(d, "推进政务服务“一网通办”", 1, num)
+    _numbered(
+        d,
+        "政务服务事项网上可办率达到99%。（市数据局牵头，市政务服务管理局配合，年底前完成）",
+        2,
+        num,
+    )
+    _numbered(
+        d,
+        "推广电子证照应用，新增电子证照30类。（市数据局、市公安局按职责分工负责，三季度末前完成）",
+        2,
+        num,
+    )
+    _numbered(d, "加强政务数据共享", 1, num)
+    _numbered(
+        d, "建成全市一体化公共数据平台。（市数据局牵头，各区政府配合，2026年10月底前完成）", 2, num
+    )
+    _numbered(d, "夯实数字基础设施", 0, num)
+    _numbered(d, "加快5G网络建设", 1, num)
+    _numbered(d, "新建5G基站3000个。（市工业和信息化局牵头，持续推进）", 2, num)
+    d.save(HERE / "zidong-bianhao.docx")
+
+
 if __name__ == "__main__":
+    zidong_bianhao()
     renwu_qingdan()
     fengong_table()
     huiyi_jiyao()
