@@ -184,6 +184,11 @@ class _Leaders:
 
 def _due(row: Mapping, year: int) -> tuple[dt.date | None, bool, str, str | None]:
     """(due, ongoing, due_text, problem)."""
+    cell = row.get("due_value")
+    if isinstance(cell, dt.datetime):
+        cell = cell.date()
+    if isinstance(cell, dt.date):  # an Excel date cell
+        return cell, False, f"{cell.year}年{cell.month}月{cell.day}日", None
     due_text = (row.get("due_text") or "").strip()
     due = row.get("due")
     if isinstance(due, str) and due:
@@ -193,11 +198,6 @@ def _due(row: Mapping, year: int) -> tuple[dt.date | None, bool, str, str | None
             return None, False, due_text, _("完成时限“%(t)s”不是日期。") % {"t": due}
     if due or row.get("ongoing"):
         return due or None, bool(row.get("ongoing")) and not due, due_text, None
-    cell = row.get("due_value")
-    if isinstance(cell, dt.datetime):
-        cell = cell.date()
-    if isinstance(cell, dt.date):
-        return cell, False, f"{cell.year}年{cell.month}月{cell.day}日", None
     if not due_text:
         return None, False, "", None
     try:

@@ -160,3 +160,13 @@ def test_cells_merged_down_carry_their_value_to_each_row():
         ("李副市长", "市发改委"),
         ("李副市长", "市发改委"),
     ]
+
+
+@pytest.mark.django_db
+def test_excel_date_cell_is_the_deadline(city):
+    from luoshi.ledger.plan import plan_from_rows
+
+    data = xlsx([["工作任务", "完成时限"], ["任务", dt.datetime(2026, 6, 30)]])
+    plan = plan_from_rows(_rows(data), actor=city.sup, year=2026)
+    row = plan.rows[0]
+    assert (row.due, row.ongoing, row.due_text) == (dt.date(2026, 6, 30), False, "2026年6月30日")
