@@ -604,6 +604,10 @@ def _table_tasks(
         distinct = {_one_line(v) for v in values}
         if len(distinct) == 1 or not (any(units) or due_words):
             heading = _one_line(values[0])
+            if seq and heading == seq and len(values) > 1:  # 序号 "一" | 工作任务 "科技创新工程"
+                label = seq.rstrip("、.．")
+                joint = "、" if label[0] in _CN_NUM else "" if label[0] in "（(" else "."
+                heading = f"{label}{joint}{values[1]}"
             numbered = split_numbering(heading)
             if numbered:
                 kind, label, _rest = numbered

@@ -239,6 +239,20 @@ def test_a_table_with_two_header_rows_and_chapter_rows() -> None:
     ]
 
 
+def test_chapter_numbers_in_their_own_column() -> None:
+    rows = [
+        ["序号", "工作任务", "牵头单位", "完成时限"],
+        ["一", "科技创新", "", ""],
+        ["1", "新建创新平台", "市科技局", "年底前"],
+        ["（一）", "人才引进", "", ""],
+        ["2", "引进高层次人才", "市人社局", "年底前"],
+        ["二", "城市更新", "", ""],
+        ["3", "改造老旧小区", "市住建局", "年底前"],
+    ]
+    found = extract_tasks([Block(rows=rows)], year=2026)
+    assert [t.path for t in found] == [["一", "1"], ["一", "（一）", "2"], ["二", "3"]]
+
+
 def test_a_table_with_only_responsible_units_lists_the_lead_first() -> None:
     rows = [
         ["序号", "重点任务", "责任单位", "完成时间"],
