@@ -176,8 +176,11 @@ def _page(document) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), "579")  # twentieths of a point: 28.95 pt
+    # 22 lines of 28 characters: a line every 28.95 pt (in twentieths of a point), and each
+    # 3号 character narrowed by 842/4096 pt so that 28 fill the 156 mm line
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), "579")
+    grid.set(qn("w:charSpace"), "-842")
     normal = document.styles["Normal"]
     normal.font.name = LATIN
     normal.font.size = SIZE_3

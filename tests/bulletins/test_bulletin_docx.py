@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
 from luoshi.bulletins.services import bulletin_generate, bulletin_issue
@@ -57,7 +57,11 @@ def test_page_is_a4_with_the_standard_margins(issued):
     for name, mm in measures.items():
         assert getattr(section, name).mm == pytest.approx(mm, abs=0.01), name
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:linePitch")) == "579"
+    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:linePitch")) == "579"  # 28.95 pt: 22 lines in 225 mm
+    # 28 characters of 16 pt, each narrowed by 842/4096 pt, fill the 156 mm line
+    assert Mm(156).pt == pytest.approx(28 * (16 - 842 / 4096), abs=0.1)
+    assert grid.get(qn("w:charSpace")) == "-842"
 
 
 def test_red_header_number_and_rule(issued):
