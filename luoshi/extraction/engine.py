@@ -37,6 +37,7 @@ class FoundTask:
     due_text: str = ""
     ongoing: bool = False
     path: list[str] = field(default_factory=list)
+    lead_leader: str = ""  # 牵头领导 as written, when the document names one
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -127,6 +128,7 @@ class _Assignment:
         self.lead: list[str] = []
         self.co: list[str] = []
         self.due_text = ""
+        self.leader = ""
         self.seen = False
 
     def deadline(self, text: str) -> None:
@@ -171,7 +173,9 @@ class _Assignment:
         if not value:
             return
         kind = _FIELD_KINDS.get(name)
-        if kind is None:  # 牵头领导 and the like: not a unit
+        if kind is None:  # 牵头领导 and the like: a person, not a unit
+            if not self.leader:
+                self.leader = re.split(r"[、，,；;\s]", value)[0][:50]
             return
         if kind == "due":
             self.deadline(value)
@@ -288,6 +292,7 @@ def _read_bracket(text: str, assignment: _Assignment) -> str:
 
 
 def _merge(into: _Assignment, other: _Assignment) -> None:
+    into.leader = into.leader or other.leader
     _add(into.lead, other.lead)
     _add(into.co, other.co)
     into.deadline(other.due_text)
@@ -386,6 +391,7 @@ def _finish(item: _Item, year: int) -> FoundTask | None:
         lead_units=assignment.lead,
         co_units=assignment.co,
         path=list(item.path),
+        lead_leader=assignment.leader,
     )
     _set_due(task, assignment.due_text, year)
     return task
@@ -507,6 +513,7 @@ _HEADERS = {
     "duty": ("责任单位", "责任部门", "承办单位"),
     "co": ("配合单位", "协办单位", "参与单位", "配合部门", "协同单位"),
     "due": ("完成时限", "完成时间", "时限", "办结时限", "完成期限", "时间节点", "时间要求"),
+    "leader": ("牵头领导", "责任领导", "分管领导", "牵头市领导", "责任市领导"),
 }
 
 
@@ -523,7 +530,16 @@ def _header_kind(cell: str) -> str | None:
     return None
 
 
-_SPECIFIC = {"lead": 3, "co": 3, "due": 2, "content": 2, "title": 2, "duty": 1, "seq": 2}
+_SPECIFIC = {
+    "lead": 3,
+    "co": 3,
+    "due": 2,
+    "content": 2,
+    "title": 2,
+    "duty": 1,
+    "seq": 2,
+    "leader": 3,
+}
 
 
 def _columns(rows: list[list[str]]) -> tuple[dict[str, int], int] | None:
@@ -643,6 +659,7 @@ def _table_tasks(
             lead_units=assignment.lead,
             co_units=assignment.co,
             path=[*outer, *[label for _k, label in chapters], *own],
+            lead_leader=_one_line(cell(row, "leader"))[:50],
         )
         _set_due(task, assignment.due_text, year)
         found.append(task)

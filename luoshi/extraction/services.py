@@ -134,6 +134,7 @@ def extraction_rows(ext: Extraction) -> list[dict]:
             "co_units": task["co_units"],
             "path": task["path"] or [f"#{index + 1}"],
             "row": index + 1,
+            "lead_leader": task.get("lead_leader", ""),
         }
         try:
             deadline = parse_deadline(task.get("due_text") or "", year=ext.year)

@@ -225,6 +225,7 @@ def test_a_table_with_two_header_rows_and_chapter_rows() -> None:
             "due_text": "2026年12月底前",
             "ongoing": False,
             "path": ["一", "1"],
+            "lead_leader": "",
         },
         {
             "title": "建立常态化机制",
@@ -235,6 +236,7 @@ def test_a_table_with_two_header_rows_and_chapter_rows() -> None:
             "due_text": "长期坚持",
             "ongoing": True,
             "path": ["一", "2"],
+            "lead_leader": "",
         },
     ]
 

@@ -107,6 +107,21 @@ def test_year_changes_the_dates_of_words_without_a_year(city) -> None:
     assert rows[("一", "（一）", "1")].due == dt.date(2026, 12, 31)  # 2026年12月底前完成
 
 
+def test_the_lead_leader_named_in_the_document(city) -> None:
+    text = (
+        "一、推进数字政府建设。\n牵头领导：李建国　牵头单位：市数据局\n完成时限：年底前\n"
+        "二、推进城市更新。（牵头领导：李副市长；牵头单位：市住建局）\n"
+        "三、推进乡村振兴。（牵头领导：王五；牵头单位：市农业农村局）\n"
+    )
+    ext = services.extraction_start(
+        actor=city.sup, upload=upload("a.txt", text.encode()), name="a.txt"
+    )
+    assert [t["lead_leader"] for t in ext.found] == ["李建国", "李副市长", "王五"]
+    services.extraction_confirm(actor=city.sup, ext=ext)
+    tasks = list(Task.objects.order_by("id"))
+    assert [t.lead_leader for t in tasks] == [city.li, city.li, None]
+
+
 def test_into_an_existing_source(city) -> None:
     from luoshi.tasks.services.sources import source_create
 
