@@ -177,7 +177,9 @@ def meeting_update(
     unknown = set(changes) - set(MEETING_FIELDS)
     if unknown:
         raise ValidationError(_("不能修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
-    meeting = Meeting.objects.select_for_update().select_related("source").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("source").get(pk=meeting.pk)
+    )
     merged = {f: getattr(meeting, f) for f in MEETING_FIELDS} | changes
     for field in ("name", "place", "attendees", "minutes", "minutes_number"):
         merged[field] = (merged[field] or "").strip()
@@ -276,7 +278,7 @@ def meeting_items_add(
     }
     if errors:
         raise ValidationError(errors)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     number = meeting.items.order_by("-number").values_list("number", flat=True).first() or 0
     items = []
     for row in rows:
@@ -322,7 +324,7 @@ def _item_summary(item: MeetingItem) -> dict:
 
 def _lock_pending_item(item: MeetingItem, message: str) -> MeetingItem:
     item = (
-        MeetingItem.objects.select_for_update()
+        MeetingItem.objects.select_for_update(of=("self",))
         .select_related("meeting", "lead_leader")
         .get(pk=item.pk)
     )
@@ -395,7 +397,9 @@ def meeting_generate_tasks(
     meeting's source, made by task_create (state 起草; with `assign`, 交办 at once). Items that
     already have their task are left alone, so running it twice makes nothing twice."""
     policy.require(actor, "meeting.manage")
-    meeting = Meeting.objects.select_for_update().select_related("source").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("source").get(pk=meeting.pk)
+    )
     pending = meeting.items.filter(task__isnull=True).prefetch_related("parts__unit")
     if items is not None:
         chosen = [i.pk for i in items]
@@ -444,7 +448,11 @@ def meeting_item_link(*, actor: User, item: MeetingItem, task: Task) -> MeetingI
     """Tie an agreed item to a task that already exists under the meeting's source (tasks
     registered before the minutes were recorded)."""
     policy.require(actor, "meeting.manage")
-    item = MeetingItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    item = (
+        MeetingItem.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=item.pk)
+    )
     if item.task_id:
         raise ValidationError(_("该议定事项已生成任务。"))
     if task.source_id != item.meeting.source_id:
@@ -583,7 +591,9 @@ def instruction_update(
     if unknown:
         raise ValidationError(_("不能修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     instruction = (
-        Instruction.objects.select_for_update().select_related("source").get(pk=instruction.pk)
+        Instruction.objects.select_for_update(of=("self",))
+        .select_related("source")
+        .get(pk=instruction.pk)
     )
     merged = {f: getattr(instruction, f) for f in INSTRUCTION_FIELDS} | changes
     for field in ("text", "doc_title", "doc_number"):
@@ -693,7 +703,7 @@ def instruction_report(*, actor: User, instruction: Instruction, text: str) -> I
     """报告办理情况: store the report (never edited afterwards) and tell the leader."""
     policy.require(actor, "instruction.manage")
     instruction = (
-        Instruction.objects.select_for_update()
+        Instruction.objects.select_for_update(of=("self",))
         .select_related("leader", "source")
         .get(pk=instruction.pk)
     )
@@ -725,7 +735,7 @@ def instruction_report_read(
     """已阅: the leader has read the report; a further comment, if any, is kept with it and
     sent to whoever reported."""
     report = (
-        InstructionReport.objects.select_for_update()
+        InstructionReport.objects.select_for_update(of=("self",))
         .select_related("instruction__source")
         .get(pk=report.pk)
     )
