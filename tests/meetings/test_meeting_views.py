@@ -567,3 +567,12 @@ def test_correct_an_instruction_and_its_source_follows(world, login, today):
     assert "办理情况报送时限不能早于批示日期。" in response.content.decode()
     assert count_rows(CHANGED) == before
     assert login(world.mayor).get(url).status_code == 403
+
+
+def test_the_source_page_links_to_the_meeting_and_the_instruction(world, login):
+    client = login(world.mayor)
+    page = client.get(reverse("tasks:source_detail", args=[world.meeting.source_id]))
+    assert reverse("meetings:detail", args=[world.meeting.pk]) in page.content.decode()
+    page = client.get(reverse("tasks:source_detail", args=[world.instruction.source_id]))
+    url = reverse("meetings:instruction_detail", args=[world.instruction.pk])
+    assert url in page.content.decode()
