@@ -365,7 +365,10 @@ class _Item:
     path: list[str]
     lines: list[str]
     labelled: bool = False  # a 责任单位/完成时限 line was appended
-    closed: bool = False
+    loose: bool = False  # not numbered: one paragraph (and its wrapped lines, field lines)
+
+
+_SENTENCE_END = ("。", "：", ":", "；", "！", "？", "）", ")")
 
 
 def _is_field_line(text: str) -> bool:
@@ -470,21 +473,22 @@ def extract_tasks(blocks: list[Block], *, year: int | None = None) -> list[Found
             stack.append((kind, label))
             item = _Item(path=[lbl for _k, lbl in stack], lines=[rest])
             continue
-        if item is None:
-            if _SENTENCE_LEAD.search(text):  # an unnumbered instruction paragraph
-                item = _Item(path=[], lines=[text])
-                flush()
+        if item is None:  # an unnumbered paragraph: a task too when it names its units
+            item = _Item(path=[], lines=[text], loose=True)
             continue
         if _is_field_line(text):
             item.lines.append(text)
             item.labelled = True
-        elif item.labelled or _ends_closed("".join(item.lines)):
-            flush_paragraph = _SENTENCE_LEAD.search(text)
+            continue
+        so_far = "".join(item.lines)
+        if (
+            item.labelled
+            or _ends_closed(so_far)
+            or (item.loose and (so_far.endswith(_SENTENCE_END) or len(so_far) < 20))
+        ):
             flush()
-            if flush_paragraph:
-                item = _Item(path=[], lines=[text])
-                flush()
-        else:
+            item = _Item(path=[], lines=[text], loose=True)
+        else:  # the item goes on (a wrapped line, or its next paragraph)
             item.lines.append(text)
     flush()
     return found

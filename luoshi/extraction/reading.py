@@ -204,6 +204,7 @@ class _WordNumbering:
     def __init__(self, document) -> None:
         self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}
         self.counts: dict[str, list[int]] = {}
+        self._styles(document)
         try:
             numbering = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
@@ -226,15 +227,43 @@ class _WordNumbering:
             if ref is not None and ref.get(f"{_W}val") in abstract:
                 self.levels[node.get(f"{_W}numId")] = abstract[ref.get(f"{_W}val")]
 
+    def _styles(self, document) -> None:
+        """Paragraph styles' own numbering and their bases, read once (python-docx's style
+        lookup walks every style per paragraph)."""
+        self.style_num: dict[str, object] = {}
+        self.style_base: dict[str, str] = {}
+        self.default_style = ""
+        for style in document.styles.element.findall(f"{_W}style"):
+            if style.get(f"{_W}type") != "paragraph":
+                continue
+            sid = style.get(f"{_W}styleId", "")
+            if style.get(f"{_W}default") in ("1", "true"):
+                self.default_style = sid
+            ppr = style.find(f"{_W}pPr")
+            num = ppr.find(f"{_W}numPr") if ppr is not None else None
+            if num is not None:
+                self.style_num[sid] = num
+            based = style.find(f"{_W}basedOn")
+            if based is not None:
+                self.style_base[sid] = based.get(f"{_W}val", "")
+
     def _num_pr(self, paragraph):
         ppr = paragraph._p.pPr
-        found = ppr.find(f"{_W}numPr") if ppr is not None else None
-        style = paragraph.style
-        while found is None and style is not None:
-            sppr = style.element.find(f"{_W}pPr")
-            found = sppr.find(f"{_W}numPr") if sppr is not None else None
-            style = style.base_style
-        return found
+        style_id = self.default_style
+        if ppr is not None:
+            found = ppr.find(f"{_W}numPr")
+            if found is not None:
+                return found
+            pstyle = ppr.find(f"{_W}pStyle")
+            if pstyle is not None:
+                style_id = pstyle.get(f"{_W}val", "")
+        seen: set[str] = set()
+        while style_id and style_id not in seen:
+            if style_id in self.style_num:
+                return self.style_num[style_id]
+            seen.add(style_id)
+            style_id = self.style_base.get(style_id, "")
+        return None
 
     def label(self, paragraph) -> str:
         if not self.levels:

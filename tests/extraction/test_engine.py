@@ -155,6 +155,30 @@ def test_a_leaders_words() -> None:
     assert task["path"] == []
 
 
+def test_unnumbered_paragraphs_that_name_their_units() -> None:
+    text = """
+市政府第5次常务会议纪要
+2026年3月12日，市长主持召开市政府常务会议。纪要如下：
+会议同意《城市更新行动方案》，请抓紧组织实施。（市住建局牵头，各区政府配合，年底前完成）
+会议要求做好春季森林防火工作。
+牵头单位：市应急局
+完成时限：长期坚持
+会议还研究了其他事项。
+示范市人民政府办公室
+"""
+    found = extract_tasks([Block(text=t) for t in text.strip().splitlines()], year=2026)
+    assert [(t.title, t.lead_units, t.co_units, t.due_text, t.path) for t in found] == [
+        (
+            "会议同意《城市更新行动方案》，请抓紧组织实施",
+            ["市住建局"],
+            ["各区政府"],
+            "年底前完成",
+            [],
+        ),
+        ("会议要求做好春季森林防火工作", ["市应急局"], [], "长期坚持", []),
+    ]
+
+
 def test_numbering_makes_the_path_and_headings_are_not_tasks() -> None:
     text = """
 一、总体要求

@@ -147,3 +147,17 @@ def test_word_automatic_numbering_is_written_before_the_text() -> None:
 )
 def test_word_number_formats(n: int, fmt: str, text: str) -> None:
     assert reading.format_number(n, fmt) == text
+
+
+def test_numbering_that_comes_from_the_paragraph_style() -> None:
+    document = docx.Document()
+    document.add_paragraph("推进甲。（市发展改革委牵头）", style="List Number")
+    document.add_paragraph("推进乙。（市财政局牵头）", style="List Number")
+    document.add_paragraph("不编号的一段。")
+    out = io.BytesIO()
+    document.save(out)
+    assert [b.text for b in read_document(out.getvalue(), "a.docx")] == [
+        "1.推进甲。（市发展改革委牵头）",
+        "2.推进乙。（市财政局牵头）",
+        "不编号的一段。",
+    ]
