@@ -88,6 +88,8 @@ def read_path(path: str | Path) -> list[Block]:
 def _decode_text(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's "Unicode"
+        return data.decode("utf-16", errors="replace")
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)

@@ -38,7 +38,7 @@ def test_docx_paragraphs_and_tables_in_document_order() -> None:
     ]
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16"])
 def test_text_in_each_encoding(encoding: str) -> None:
     blocks = read_document("一、总体要求\n1.推进工作。\n".encode(encoding), "a.txt")
     assert [b.text for b in blocks] == ["一、总体要求", "1.推进工作。"]
