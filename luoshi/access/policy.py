@@ -79,6 +79,10 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     "ledger.export": OVERSIGHT_ROLES | UNIT_ROLES,
     # 从文件生成任务: the office reads a document's tasks and, after the preview, creates them
     "extraction.run": OFFICE_ROLES,
+    # 政策体系: the office registers policies and their deliverables; leaders read them all, a
+    # unit the policies whose deliverables it leads or helps with (policy.visible_policies)
+    "policy.view": OVERSIGHT_ROLES | UNIT_ROLES,
+    "policy.manage": OFFICE_ROLES,
 }
 
 
@@ -127,6 +131,8 @@ def _who_may(action: str) -> str:
         "ledger.import": _("只有督查室人员和承办单位可以导入台账。"),
         "ledger.export": _("台账导出只对督查室人员、领导和承办单位开放。"),
         "extraction.run": _("只有督查室人员可以从文件生成任务。"),
+        "policy.view": _("政策只对督查室人员、领导和承担兑现事项的单位开放。"),
+        "policy.manage": _("只有督查室人员可以登记政策和兑现事项。"),
         # actions on one task
         "task.edit": _("只有督查室人员可以编辑任务。"),
         "task.decompose": _("只有督查室人员可以分解任务。"),
@@ -980,3 +986,42 @@ def require_read_report(user, report) -> None:
     if _active(user) and report.instruction.leader_id == user.pk and report.read_at:
         raise PermissionDenied(_("该办理情况报告已标记已阅。"))
     raise PermissionDenied(_("只有作出批示的领导可以阅示办理情况报告。"))
+
+
+# --- 政策体系: policies and their deliverables (政策兑现事项) --------------------------------
+#
+# The office and leaders read every policy (a policy is a public document, not a unit's
+# business); a unit reads the policies with a deliverable it leads or helps with. The
+# deliverables anyone sees, and the delivery figures made of them, are those whose task they
+# see (visible_tasks): a unit sees its own, a scoped leader those in their scope.
+
+
+def visible_policies(user, qs=None):
+    from luoshi.policies.models import Policy
+
+    qs = Policy.objects.all() if qs is None else qs
+    if not _active(user):
+        return qs.none()
+    if user.role in OVERSIGHT_ROLES:
+        return qs
+    if user.role in UNIT_ROLES and user.unit_id:
+        return qs.filter(deliverables__task__in=visible_tasks(user)).distinct()
+    return qs.none()
+
+
+def visible_deliverables(user, qs=None):
+    from luoshi.policies.models import PolicyDeliverable
+
+    qs = PolicyDeliverable.objects.all() if qs is None else qs
+    if not _active(user) or user.role not in OVERSIGHT_ROLES | UNIT_ROLES:
+        return qs.none()
+    return qs.filter(task__in=visible_tasks(user))
+
+
+def get_policy_for_user(user, pk: int, action: str = "policy.view"):
+    """A policy, if the user may read it (else 404) and do `action` (else 403)."""
+    policy_obj = visible_policies(user).filter(pk=pk).first()
+    if policy_obj is None:
+        raise Http404(_("政策不存在或您无权查看。"))
+    require(user, action)
+    return policy_obj

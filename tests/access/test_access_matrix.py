@@ -110,6 +110,9 @@ ROLE_MAY = {
     "ledger.import": {"supervisor", "liaison", "unit_head"},
     "ledger.export": {"supervisor", "leader", "liaison", "unit_head"},
     "extraction.run": {"supervisor"},
+    # 政策体系: units read the policies whose deliverables they take part in
+    "policy.view": {"supervisor", "leader", "liaison", "unit_head"},
+    "policy.manage": {"supervisor"},
 }
 
 
