@@ -21,6 +21,7 @@ from luoshi.demo.other_sources import DOCUMENT, INSTRUCTION, MEETING
 from luoshi.demo.people import People, build_people
 from luoshi.demo.plan import Planner
 from luoshi.demo.story import CREATE, Story
+from luoshi.demo.supervision import build_supervision
 from luoshi.demo.units import ROOT_NAME, Units, build_units
 from luoshi.lib import clock
 from luoshi.org.models import Unit, User
@@ -88,6 +89,7 @@ class DemoBuilder:
         self._document()
         self.story.play()
         build_meetings(people=self.people, today=self.today)
+        build_supervision(people=self.people, units=self.units, today=self.today)
 
     # --- sources -------------------------------------------------------------------------
     def _source(self, kind: str, day: dt.date, **fields) -> Source:

@@ -206,6 +206,31 @@ def test_the_demo_liaisons_have_interesting_work(username):
     )
 
 
+def test_every_supervision_page_has_something_to_show(client):
+    from django.urls import reverse
+
+    from luoshi.extensions.models import ExtensionRequest
+    from luoshi.rechecks.models import Recheck
+    from luoshi.supervision.models import NoticeState, SupervisionNotice, Urge
+
+    issued = SupervisionNotice.objects.exclude(state=NoticeState.DRAFT)
+    assert issued.filter(state=NoticeState.REPLIED).exists()
+    late = issued.get(state=NoticeState.ISSUED, reply_by__lt=DEMO_TODAY)
+    assert late.task.light == Light.YELLOW  # 督办单逾期未回复
+    assert issued.filter(state=NoticeState.ISSUED, reply_by__gt=DEMO_TODAY).exists()
+    assert Urge.objects.filter(automatic=False).count() >= 2
+    assert Urge.objects.filter(automatic=True).exists()  # the ladder's, during the story
+    states = set(ExtensionRequest.objects.values_list("state", flat=True))
+    assert {"pending", "approved", "refused"} <= states
+    assert {"scheduled", "due"} <= set(Recheck.objects.values_list("state", flat=True))
+    client.force_login(User.objects.get(username="duchashi"))
+    for name in ("supervision:notices", "extensions:list", "rechecks:list"):
+        page = client.get(reverse(name)).content.decode()
+        assert 'class="empty"' not in page, name
+    client.force_login(User.objects.get(username="fgw_lly"))
+    assert 'class="empty"' not in client.get(reverse("extensions:list")).content.decode()
+
+
 def test_the_audit_chain_verifies():
     assert AuditEvent.objects.filter(action="report.submit").count() >= 500
     assert audit_verify() == []
