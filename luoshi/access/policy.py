@@ -79,10 +79,23 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     "ledger.export": OVERSIGHT_ROLES | UNIT_ROLES,
     # 从文件生成任务: the office reads a document's tasks and, after the preview, creates them
     "extraction.run": OFFICE_ROLES,
+    # 表彰与问责: the office records every kind (a leader records 领导表扬 on a task they see:
+    # policy.may_record_outcome); leaders read those in scope, a unit its own
+    "outcome.list": OVERSIGHT_ROLES | UNIT_ROLES,
+    "outcome.manage": OFFICE_ROLES,
+    # 干部评价: the office runs a round; assigned reviewers score; results for the office and
+    # leaders in scope
+    "cadre.manage": OFFICE_ROLES,
+    "cadre.review": OVERSIGHT_ROLES | {Role.UNIT_HEAD},
+    "cadre.results": OVERSIGHT_ROLES,
     # 政策体系: the office registers policies and their deliverables; leaders read them all, a
     # unit the policies whose deliverables it leads or helps with (policy.visible_policies)
     "policy.view": OVERSIGHT_ROLES | UNIT_ROLES,
     "policy.manage": OFFICE_ROLES,
+    # 考核评价: the office keeps the schemes, grades closed tasks, scores and publishes periods;
+    # leaders read the results
+    "evaluation.manage": OFFICE_ROLES,
+    "evaluation.view": OVERSIGHT_ROLES,
 }
 
 
@@ -131,8 +144,15 @@ def _who_may(action: str) -> str:
         "ledger.import": _("只有督查室人员和承办单位可以导入台账。"),
         "ledger.export": _("台账导出只对督查室人员、领导和承办单位开放。"),
         "extraction.run": _("只有督查室人员可以从文件生成任务。"),
+        "outcome.list": _("表彰与问责记录只对督查室人员、领导和本单位开放。"),
+        "outcome.manage": _("只有督查室人员可以记录和撤销表彰与问责；领导可以对任务作出领导表扬。"),
+        "cadre.manage": _("只有督查室人员可以组织干部评价。"),
+        "cadre.review": _("只有被指定的评价人可以填写干部评价表。"),
+        "cadre.results": _("干部评价结果只对组织评价的督查室人员和管辖范围内的领导开放。"),
         "policy.view": _("政策只对督查室人员、领导和承担兑现事项的单位开放。"),
         "policy.manage": _("只有督查室人员可以登记政策和兑现事项。"),
+        "evaluation.manage": _("只有督查室人员可以设置考核方案、评定质量等次和计分。"),
+        "evaluation.view": _("考核结果只对督查室人员和领导开放。"),
         # actions on one task
         "task.edit": _("只有督查室人员可以编辑任务。"),
         "task.decompose": _("只有督查室人员可以分解任务。"),
@@ -1025,3 +1045,151 @@ def get_policy_for_user(user, pk: int, action: str = "policy.view"):
         raise Http404(_("政策不存在或您无权查看。"))
     require(user, action)
     return policy_obj
+
+
+# --- 表彰与问责 (outcome records) -----------------------------------------------------------
+#
+# The office records every kind on units (and tasks) in its scope and revokes or corrects
+# them; a leader records a 领导表扬 on a task they see, and may revoke or correct their own.
+# Readers: the office and leaders, the records of units in their scope or on tasks they see;
+# a unit, its own unit's records and those naming the reader.
+
+
+def _unit_in_scope(user, unit_id: int | None) -> bool:
+    if unit_id is None:
+        return False
+    units = scope_units(user)
+    return units is None or units.filter(pk=unit_id).exists()
+
+
+def visible_outcomes(user, qs=None):
+    from luoshi.outcomes.models import OutcomeRecord
+
+    qs = OutcomeRecord.objects.all() if qs is None else qs
+    if not _active(user):
+        return qs.none()
+    if user.role in OVERSIGHT_ROLES:
+        units = scope_units(user)
+        if units is None:
+            return qs
+        return qs.filter(Q(unit__in=units) | Q(task__in=visible_tasks(user)))
+    if user.role in UNIT_ROLES and user.unit_id:
+        return qs.filter(Q(unit_id=user.unit_id) | Q(cadre=user))
+    return qs.none()
+
+
+def may_record_outcome(user, kind: str, unit, task: Task | None = None) -> bool:
+    """May this user record an outcome of `kind` about `unit` (on `task`)?"""
+    from luoshi.outcomes.models import OutcomeKind
+
+    if not _active(user):
+        return False
+    if task is not None and not can_view_task(user, task):
+        return False
+    if user.role in OFFICE_ROLES:
+        return unit is None or _unit_in_scope(user, unit.pk) or task is not None
+    if user.role == Role.LEADER:
+        return kind == OutcomeKind.LEADER_COMMENDATION and task is not None
+    return False
+
+
+def may_change_outcome(user, record) -> bool:
+    """Revoke or correct: the office, on a record it reads; a leader, their own 领导表扬."""
+    if not _active(user) or not record.in_force:
+        return False
+    if not visible_outcomes(user).filter(pk=record.pk).exists():
+        return False
+    if user.role in OFFICE_ROLES:
+        return True
+    return user.role == Role.LEADER and record.recorded_by_id == user.pk
+
+
+def outcome_denial(user, record=None) -> str:
+    if record is not None and not record.in_force:
+        return _("该记录已被撤销或更正，不能再修改。")
+    return _who_may("outcome.manage")
+
+
+def get_outcome_for_user(user, pk: int):
+    """An outcome record, if the user may read it (else 404)."""
+    record = (
+        visible_outcomes(user)
+        .select_related("unit", "task", "cadre", "recorded_by", "superseded_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if record is None:
+        raise Http404(_("记录不存在或您无权查看。"))
+    return record
+
+
+# --- 干部评价 (cadre reviews) -------------------------------------------------------------
+#
+# A round is run by the office (cadre.manage) within its scope (the round's scope_unit): the
+# office and leaders whose scope contains the round's see it and its results (averages); only
+# the office reads individual sheets. A reviewer reads and fills in their own sheets only. A
+# cadre under review who is also a leader sees the averages, never the sheets about them.
+
+
+def _round_in_scope(user, review) -> bool:
+    if user.scope_unit_id is None:
+        return True
+    if review.scope_unit_id is None:
+        return False
+    return review.scope_unit.path.startswith(user.scope_unit.path)
+
+
+def visible_reviews(user, qs=None):
+    """Rounds whose results the user may read (the office and leaders in scope)."""
+    from luoshi.cadres.models import CadreReview
+
+    qs = CadreReview.objects.all() if qs is None else qs
+    if not _active(user) or user.role not in OVERSIGHT_ROLES:
+        return qs.none()
+    if user.scope_unit_id is None:
+        return qs
+    return qs.filter(scope_unit__path__startswith=user.scope_unit.path)
+
+
+def can_review_results(user, review) -> bool:
+    return _active(user) and user.role in OVERSIGHT_ROLES and _round_in_scope(user, review)
+
+
+def can_manage_review(user, review) -> bool:
+    return _active(user) and user.role in OFFICE_ROLES and _round_in_scope(user, review)
+
+
+def can_read_sheets(user, review, cadre_id: int | None = None) -> bool:
+    """Individual sheets: the office running the round, never about the reader."""
+    return can_manage_review(user, review) and cadre_id != user.pk
+
+
+def get_review_for_user(user, pk: int, action: str = "cadre.results"):
+    """A round, if the user may read its results (else 404) and do `action` (else 403)."""
+    from luoshi.cadres.models import CadreReview
+
+    review = CadreReview.objects.select_related("scope_unit").filter(pk=pk).first()
+    if review is None or not can_review_results(user, review):
+        raise Http404(_("干部评价不存在或您无权查看。"))
+    if action == "cadre.manage" and not can_manage_review(user, review):
+        raise PermissionDenied(_who_may("cadre.manage"))
+    return review
+
+
+def get_assignment_for_user(user, review_pk: int, cadre_pk: int):
+    """The reviewer's own place in a round for one cadre (else 404)."""
+    from luoshi.cadres.models import ReviewCadre, Reviewer
+
+    if not _active(user):
+        raise Http404(_("评价表不存在或您无权查看。"))
+    reviewer = (
+        Reviewer.objects.select_related("review").filter(review_id=review_pk, user=user).first()
+    )
+    item = (
+        ReviewCadre.objects.select_related("cadre", "unit")
+        .filter(review_id=review_pk, cadre_id=cadre_pk)
+        .first()
+    )
+    if reviewer is None or item is None or item.cadre_id == user.pk:
+        raise Http404(_("评价表不存在或您无权查看。"))
+    return reviewer.review, item

@@ -110,6 +110,13 @@ ROLE_MAY = {
     "ledger.import": {"supervisor", "liaison", "unit_head"},
     "ledger.export": {"supervisor", "leader", "liaison", "unit_head"},
     "extraction.run": {"supervisor"},
+    # 表彰与问责: the office records; leaders and units read (a leader's 领导表扬 is per task)
+    "outcome.list": {"supervisor", "leader", "liaison", "unit_head"},
+    "outcome.manage": {"supervisor"},
+    # 干部评价: the office runs rounds; reviewers are the office, leaders and unit heads
+    "cadre.manage": {"supervisor"},
+    "cadre.review": {"supervisor", "leader", "unit_head"},
+    "cadre.results": {"supervisor", "leader"},
     # 政策体系: units read the policies whose deliverables they take part in
     "policy.view": {"supervisor", "leader", "liaison", "unit_head"},
     "policy.manage": {"supervisor"},
