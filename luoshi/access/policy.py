@@ -96,6 +96,14 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     # leaders read the results
     "evaluation.manage": OFFICE_ROLES,
     "evaluation.view": OVERSIGHT_ROLES,
+    # 接口 (REST API, docs/API.md): business roles call it with their own token, seeing and
+    # doing exactly what their pages allow; everyone who may call it keeps their own tokens,
+    # the system administrator sees and revokes every token and runs the outgoing webhooks
+    "api.use": OVERSIGHT_ROLES | UNIT_ROLES,
+    "api.tokens": OVERSIGHT_ROLES | UNIT_ROLES | {Role.SYSADMIN},
+    "api.webhooks": {Role.SYSADMIN},
+    # 搜索: across the tasks, reports and sources the user may see
+    "search.use": OVERSIGHT_ROLES | UNIT_ROLES,
 }
 
 
@@ -153,6 +161,10 @@ def _who_may(action: str) -> str:
         "policy.manage": _("只有督查室人员可以登记政策和兑现事项。"),
         "evaluation.manage": _("只有督查室人员可以设置考核方案、评定质量等次和计分。"),
         "evaluation.view": _("考核结果只对督查室人员和领导开放。"),
+        "api.use": _("接口只对督查室人员、领导和承办单位开放。"),
+        "api.tokens": _("接口令牌只对督查室人员、领导、承办单位和系统管理员开放。"),
+        "api.webhooks": _("只有系统管理员可以管理推送订阅。"),
+        "search.use": _("搜索只对督查室人员、领导和承办单位开放。"),
         # actions on one task
         "task.edit": _("只有督查室人员可以编辑任务。"),
         "task.decompose": _("只有督查室人员可以分解任务。"),

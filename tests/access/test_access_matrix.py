@@ -120,6 +120,11 @@ ROLE_MAY = {
     # 政策体系: units read the policies whose deliverables they take part in
     "policy.view": {"supervisor", "leader", "liaison", "unit_head"},
     "policy.manage": {"supervisor"},
+    # 接口: business roles call it; everyone who may keeps tokens (the sysadmin revokes any)
+    "api.use": {"supervisor", "leader", "liaison", "unit_head"},
+    "api.tokens": {"supervisor", "leader", "liaison", "unit_head", "sysadmin"},
+    "api.webhooks": {"sysadmin"},
+    "search.use": {"supervisor", "leader", "liaison", "unit_head"},
 }
 
 
