@@ -21,6 +21,7 @@ titles as text, dates in ISO form, states and lights as codes (labelled when sho
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -125,14 +126,14 @@ def _rate(good: int, total: int) -> float | None:
     return round(100.0 * good / total, 1) if total else None
 
 
-def _by_unit(counted: QuerySet[Task], overdue: QuerySet[Task], period: Period) -> dict:
+def _by_unit(counted: QuerySet[Task], overdue: Counter, period: Period) -> dict:
+    """`overdue`: how many tasks of each lead unit (id) are 逾期未办结 at the period's end."""
     closed = (
         with_timeliness(counted.filter(_closed_in(period)))
         .values("lead_unit_id", "timeliness")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    late_open = overdue.values("lead_unit_id").annotate(n=Count("pk")).order_by()
     cells: dict[int | None, dict[str, int]] = {}
 
     def cell(unit_id):
@@ -140,8 +141,8 @@ def _by_unit(counted: QuerySet[Task], overdue: QuerySet[Task], period: Period) -
 
     for row in closed:
         cell(row["lead_unit_id"])[row["timeliness"]] += row["n"]
-    for row in late_open:
-        cell(row["lead_unit_id"])["overdue"] += row["n"]
+    for unit_id, n in overdue.items():
+        cell(unit_id)["overdue"] += n
     units = {u.pk: u for u in Unit.objects.filter(pk__in=[k for k in cells if k is not None])}
     rows = []
     for unit_id, counts in cells.items():
@@ -204,11 +205,16 @@ def bulletin_statistics(
     cal = cal or WorkCalendar()
     period = Period(date_from, date_to)
     counted = counted_tasks(tasks, period)
-    states = dict(counted.values_list("state").annotate(n=Count("pk")).order_by())
-    lights = dict(counted.values_list("light").annotate(n=Count("pk")).order_by())
+    states: Counter = Counter()
+    lights: Counter = Counter()
+    for state, light, n in counted.values_list("state", "light").annotate(n=Count("pk")).order_by():
+        states[state] += n
+        lights[light] += n
     overdue = overdue_at_end(counted, period)
     overdue_rows = []
+    overdue_by_unit: Counter = Counter()
     for task in overdue.select_related("lead_unit").order_by("due", "code"):
+        overdue_by_unit[task.lead_unit_id] += 1
         overdue_rows.append(
             {
                 "code": task.code,
@@ -239,7 +245,7 @@ def bulletin_statistics(
         "total": sum(states.values()),
         "by_state": [{"code": s.value, "count": states.get(s.value, 0)} for s in STATE_ORDER],
         "by_light": [{"code": li.value, "count": lights.get(li.value, 0)} for li in LIGHT_ORDER],
-        "units": _by_unit(counted, overdue, period),
+        "units": _by_unit(counted, overdue_by_unit, period),
         "overdue": overdue_rows,
         "listed": _listed(tasks, period),
         "early_days": min_days,
