@@ -112,6 +112,8 @@ def describe_reason(reason: dict) -> str:
     code = reason.get("code")
     if code == "overdue":
         days = reason.get("days", 0)
+        if days == 0:  # past its due date over rest days only (a Friday seen on Sunday)
+            return _("已过完成时限（逾期未满 1 个工作日）")
         return ngettext("已逾期 %(days)d 个工作日", "已逾期 %(days)d 个工作日", days) % {
             "days": days
         }

@@ -77,3 +77,16 @@ def test_counts_in_one_query_for_some_tasks_or_all(world, django_assert_num_quer
     with django_assert_num_queries(1):
         assert overdue_notice_counts(many, today) == {world.later.pk: 2}
     assert overdue_notice_counts([world.national.pk], today) == {}
+
+
+def test_a_task_past_due_over_rest_days_only_is_not_overdue_by_0_working_days(world, client):
+    from django.urls import reverse
+
+    task = world.holiday  # due Saturday 2026-10-03, inside 国庆节
+    assert _light(task, D(2026, 10, 5)) == (Light.RED, [{"code": "overdue", "days": 0}])
+    client.force_login(world.sup)
+    with clock.pinned_today(D(2026, 10, 5)):
+        html = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert "已过完成时限（逾期未满 1 个工作日）" in html
+    assert "已逾期 0 个工作日" not in html
+    assert _light(task, D(2026, 10, 8)) == (Light.RED, [{"code": "overdue", "days": 1}])

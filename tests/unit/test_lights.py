@@ -328,6 +328,9 @@ def test_the_defaults_are_three_days_and_thirty_points(settings):
     ("reason", "text"),
     [
         ({"code": "overdue", "days": 2}, "已逾期 2 个工作日"),
+        ({"code": "overdue", "days": 1}, "已逾期 1 个工作日"),
+        # past due over rest days only: not "已逾期 0 个工作日"
+        ({"code": "overdue", "days": 0}, "已过完成时限（逾期未满 1 个工作日）"),
         ({"code": "milestone_overdue", "date": "2026-04-30"}, "时间节点 2026-04-30 已过未完成"),
         ({"code": "reports_missed", "count": 2}, "连续 2 个反馈周期未填报"),
         ({"code": "report_missed"}, "上一反馈周期未填报"),
