@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.access import policy
-from luoshi.ledger.reader import FIELDS, MAPPABLE
+from luoshi.ledger.reader import FIELDS, MAPPABLE, max_bytes
 from luoshi.lib import clock
 from luoshi.org.models import Unit
 
@@ -16,7 +16,6 @@ DROP = "0"
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("台账文件"),
-        help_text=_("Excel 工作簿（.xlsx 或 .xlsm，宏不会执行），不超过 20 MB。"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm"}),
     )
     source = forms.ModelChoiceField(
@@ -36,6 +35,9 @@ class UploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {"year": clock.today().year})
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Excel 工作簿（.xlsx 或 .xlsm，宏不会执行），不超过 %(mb)d MB。"
+        ) % {"mb": max_bytes() // 1024 // 1024}
         self.fields["source"].queryset = policy.visible_sources(user).order_by("-id")
         self.fields["source"].empty_label = _("（新登记来源）")
         if not policy.is_office_user(user):

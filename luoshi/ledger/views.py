@@ -20,6 +20,7 @@ from luoshi.lib.forms import add_service_errors
 from luoshi.tasks import queries
 from luoshi.tasks.views.ledger_form import LedgerFilterForm
 
+PREVIEW_ROWS = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -60,7 +61,27 @@ def _preview_context(request, imp, form=None):
             unmatched=names,
             resolutions=imp.resolutions or {},
         )
-    return {"imp": imp, "sheet": sheet, "plan": plan, "form": form, "counts": plan.counts}
+    rows = plan.rows
+    hidden = 0
+    if len(rows) > PREVIEW_ROWS:
+        # a long ledger: every row with something to say, then the first rows up to the limit
+        notable = [r for r in rows if not r.ok or r.warnings or r.changes or r.submit_progress]
+        keep = {r.index for r in notable[:PREVIEW_ROWS]}
+        for r in rows:
+            if len(keep) >= PREVIEW_ROWS:
+                break
+            keep.add(r.index)
+        rows = [r for r in rows if r.index in keep]
+        hidden = len(plan.rows) - len(rows)
+    return {
+        "imp": imp,
+        "sheet": sheet,
+        "plan": plan,
+        "rows": rows,
+        "hidden": hidden,
+        "form": form,
+        "counts": plan.counts,
+    }
 
 
 @rule("ledger.import")

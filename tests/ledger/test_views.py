@@ -169,3 +169,15 @@ def test_export_applies_filters_and_visibility(client, city):
 def test_ledger_page_has_the_buttons(client, city):
     page = _client(client, city.sup).get(reverse("tasks:list")).content.decode()
     assert reverse("ledger:import") in page and reverse("ledger:export") in page
+
+
+def test_long_ledger_preview_shows_problems_and_the_first_rows(client, city):
+    rows = [[str(i), f"任务{i}", "", "市财政局", "", "年底前"] for i in range(1, 601)]
+    rows[549][3] = "市火星局"  # one unmatched name far down
+    c = _client(client, city.sup)
+    _upload(c, simple_ledger(rows))
+    imp = LedgerImport.objects.get()
+    page = c.get(reverse("ledger:preview", args=[imp.pk])).content.decode()
+    assert "新建 600 项" in page
+    assert "市火星局?" in page  # the row with a problem is shown
+    assert "另有 100 行没有问题" in page
