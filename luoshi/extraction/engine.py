@@ -22,7 +22,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from luoshi.lib import clock
-from luoshi.lib.deadlines import DeadlineError, parse_deadline
+from luoshi.lib.deadlines import DeadlineError, deadline_in_sentence, parse_deadline
 
 from .reading import Block
 
@@ -300,11 +300,6 @@ def _merge(into: _Assignment, other: _Assignment) -> None:
 
 
 _SENTENCE_LEAD = re.compile(r"(?:请|由)([^，,。；;]{2,60}?)(?:牵头|负责)")
-_IN_PROSE_DEADLINE = re.compile(
-    r"(?:于|在|力争|确保)?((?:\d{4}\s*年)?(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:\s*\d{1,2}\s*日)?(?:底|末|上旬|中旬|下旬)?"
-    r"|(?:\d{4}\s*年)?(?:年底|年末|年内|[一二三四]季度末?|[上下]半年))"
-    r"(?:前|以前|之前)(?:完成)?"
-)
 
 
 def _read_prose(text: str, assignment: _Assignment) -> None:
@@ -319,9 +314,9 @@ def _read_prose(text: str, assignment: _Assignment) -> None:
                 clause = clause[start.start() :]
             if re.search(r"(?:牵头|负责|配合|参与|协助)$", clause) or _CO_PREFIX.match(clause):
                 assignment.clause(clause)
-        deadline = _IN_PROSE_DEADLINE.search(sentence)
-        if deadline:
-            assignment.deadline(deadline.group(0).lstrip("于在"))
+        words = deadline_in_sentence(sentence)
+        if words:
+            assignment.deadline(words)
 
 
 # ---------------------------------------------------------------- titles

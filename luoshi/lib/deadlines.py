@@ -27,7 +27,7 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-__all__ = ["Deadline", "DeadlineError", "find_deadline_words", "parse_deadline"]
+__all__ = ["Deadline", "DeadlineError", "deadline_in_sentence", "parse_deadline"]
 
 
 class Deadline(NamedTuple):
@@ -67,7 +67,7 @@ _PATTERN = re.compile(
             # 6月底, 2026年6月, 十二月下旬, 6月份
             rf"(?:{_YEAR.format('my')})?\s*(?P<mm>{_NUM})\s*月份?\s*(?P<mpart>上旬|中旬|下旬|底|末|中|初|前)?",
             # 三季度, 第三季度末, 2026年一季度
-            rf"(?:{_YEAR.format('qy')})?\s*第?(?P<q>[一二三四1-4])\s*季度",
+            rf"(?:{_YEAR.format('qy')})?\s*第?(?P<q>[一二三四1-4])\s*季度(?:末|底)?",
             # 上半年, 2026年下半年
             rf"(?:{_YEAR.format('hy')})?\s*(?P<h>上|下)半年",
             # 2027年底, 2027年, 年底, 年内, 全年, 明年底
@@ -177,11 +177,17 @@ def parse_deadline(text: str | None, *, year: int) -> Deadline:
     )
 
 
-_DEADLINE_WORDS = re.compile(
-    r"完成|前|底|末|年内|全年|季度|半年|长期|持续|常态化|\d{4}\s*[-./年]|月\s*\d{0,2}\s*[日号]?"
-)
+_BY = re.compile(r"\s*(?:前|以前|之前)(?:完成)?")
 
 
-def find_deadline_words(text: str) -> bool:
-    """Whether a clause reads like a deadline at all (cheap check before parse_deadline)."""
-    return bool(_DEADLINE_WORDS.search(text or ""))
+def deadline_in_sentence(text: str) -> str | None:
+    """The words of a deadline inside a sentence — a date in any form above followed by
+    前/以前/之前 (and 完成 if it follows): "于5月底前拿出方案" → "5月底前". None when there is
+    none ("2026年3月12日，市长主持召开…" names a date, not a deadline)."""
+    original = text or ""
+    normal = original.translate(_FULL_WIDTH)  # one character for one: positions hold
+    for match in _PATTERN.finditer(normal):
+        by = _BY.match(normal, match.end())
+        if by:
+            return original[match.start() : by.end()].strip()
+    return None

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from luoshi.lib.deadlines import Deadline, DeadlineError, parse_deadline
+from luoshi.lib.deadlines import Deadline, DeadlineError, deadline_in_sentence, parse_deadline
 
 D = dt.date
 
@@ -82,3 +82,19 @@ def test_unknown_words_are_refused(text: str) -> None:
     with pytest.raises(DeadlineError) as caught:
         parse_deadline(text, year=2026)
     assert caught.value.messages[0].startswith(f"无法识别完成时限“{text}”")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        ("于5月底前拿出学校周边交通综合治理方案", "5月底前"),
+        ("结合“城市容貌提升”行动，6月底前完成学校周边占道经营整治", "6月底前完成"),
+        ("加快停车设施建设，年底前新增停车泊位2000个", "年底前"),
+        ("确保2026年三季度末前全面建成", "2026年三季度末前"),
+        ("力争１０月３１日之前完成", "１０月３１日之前完成"),
+        ("2026年3月12日，市长主持召开常务会议", None),
+        ("新增城镇就业岗位3.5万个", None),
+    ],
+)
+def test_deadline_in_a_sentence(sentence: str, words: str | None) -> None:
+    assert deadline_in_sentence(sentence) == words
