@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from luoshi.cadres import views
 
 app_name = "cadres"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.review_list, name="list"),
+    path("new/", views.review_new, name="new"),
+    path("mine/", views.my_reviews, name="mine"),
+    path("<int:pk>/", views.review_detail, name="detail"),
+    path("<int:pk>/close/", views.review_close, name="close"),
+    path("<int:pk>/cadres/<int:cadre_pk>/sheets/", views.cadre_sheets, name="sheets"),
+    path("<int:pk>/cadres/<int:cadre_pk>/sheet/", views.sheet, name="sheet"),
+]
