@@ -120,6 +120,9 @@ ROLE_MAY = {
     # 政策体系: units read the policies whose deliverables they take part in
     "policy.view": {"supervisor", "leader", "liaison", "unit_head"},
     "policy.manage": {"supervisor"},
+    # 考核评价: the office keeps schemes, grades and scores; leaders read the results
+    "evaluation.manage": {"supervisor"},
+    "evaluation.view": {"supervisor", "leader"},
     # 接口: business roles call it; everyone who may keeps tokens (the sysadmin revokes any)
     "api.use": {"supervisor", "leader", "liaison", "unit_head"},
     "api.tokens": {"supervisor", "leader", "liaison", "unit_head", "sysadmin"},
