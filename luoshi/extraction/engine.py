@@ -211,8 +211,8 @@ def _is_deadline(text: str) -> bool:
         return False
     try:
         found = parse_deadline(text, year=2000)
-    except DeadlineError:
-        return False
+    except DeadlineError as exc:  # 2月30日 is still meant as a deadline: the preview says so
+        return exc.code == "impossible_date"
     return found.due is not None or found.ongoing
 
 

@@ -120,8 +120,9 @@ def extraction_get(user: User, pk: int) -> Extraction:
 
 
 def extraction_rows(ext: Extraction) -> list[dict]:
-    """The found tasks not left out, as the plan's rows; deadlines dated with the chosen year
-    (words that are not a deadline stay in the content, not as a problem)."""
+    """The found tasks not left out, as the plan's rows; deadlines dated with the chosen year.
+    Words that are no deadline (按上级要求) stay in the content only; a day that does not exist
+    (2月30日) goes to the plan, which refuses it with its message until the task is left out."""
     excluded = set(ext.excluded or [])
     rows = []
     for index, task in enumerate(ext.found):
@@ -133,13 +134,14 @@ def extraction_rows(ext: Extraction) -> list[dict]:
             "lead_units": task["lead_units"],
             "co_units": task["co_units"],
             "path": task["path"] or [f"#{index + 1}"],
-            "row": index + 1,
             "lead_leader": task.get("lead_leader", ""),
         }
         try:
             deadline = parse_deadline(task.get("due_text") or "", year=ext.year)
-        except DeadlineError:
+        except DeadlineError as exc:
             deadline = None
+            if exc.code == "impossible_date":  # the plan refuses it with its message
+                row["due_text"] = task["due_text"]
         if deadline is not None and (deadline.due or deadline.ongoing):
             row["due"] = deadline.due
             row["ongoing"] = deadline.ongoing

@@ -122,6 +122,36 @@ def test_the_lead_leader_named_in_the_document(city) -> None:
     assert [t.lead_leader for t in tasks] == [city.li, city.li, None]
 
 
+def test_a_day_that_does_not_exist_blocks_until_the_task_is_left_out(city) -> None:
+    text = (
+        "1.推进甲。（市财政局牵头，2026年2月30日前完成）\n"
+        "2.推进乙。（牵头单位：市教育局；完成时限：按上级要求）\n"
+    )
+    ext = services.extraction_start(
+        actor=city.sup, upload=upload("a.txt", text.encode()), name="a.txt"
+    )
+    assert [(t["due"], t["due_text"]) for t in ext.found] == [
+        (None, "2026年2月30日前完成"),
+        (None, "按上级要求"),
+    ]
+    plan = services.extraction_plan(ext)
+    assert plan.blocking == [
+        "第 1 项：完成时限“2026年2月30日前完成”不是一个存在的日期，请检查年、月、日。"
+    ]
+    before = count_rows(MODELS)
+    with pytest.raises(ValidationError):
+        services.extraction_confirm(actor=city.sup, ext=ext)
+    assert count_rows(MODELS) == before
+    ext = services.extraction_update(actor=city.sup, ext=ext, excluded=[0])
+    assert services.extraction_confirm(actor=city.sup, ext=ext)["created"] == 1
+    task = Task.objects.get()
+    assert (task.due, task.due_text, task.content) == (
+        None,
+        "",
+        "推进乙。（牵头单位：市教育局；完成时限：按上级要求）",
+    )
+
+
 def test_into_an_existing_source(city) -> None:
     from luoshi.tasks.services.sources import source_create
 
