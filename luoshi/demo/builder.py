@@ -20,6 +20,7 @@ from luoshi.demo.meetings import build_meetings
 from luoshi.demo.other_sources import DOCUMENT, INSTRUCTION, MEETING
 from luoshi.demo.people import People, build_people
 from luoshi.demo.plan import Planner
+from luoshi.demo.policies import build_policies
 from luoshi.demo.story import CREATE, Story
 from luoshi.demo.supervision import build_supervision
 from luoshi.demo.units import ROOT_NAME, Units, build_units
@@ -90,6 +91,7 @@ class DemoBuilder:
         self.story.play()
         build_meetings(people=self.people, today=self.today)
         build_supervision(people=self.people, units=self.units, today=self.today)
+        build_policies(people=self.people, units=self.units, today=self.today)
 
     # --- sources -------------------------------------------------------------------------
     def _source(self, kind: str, day: dt.date, **fields) -> Source:

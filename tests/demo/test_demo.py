@@ -140,7 +140,7 @@ def test_the_sources_tell_the_story():
         SourceKind.WORK_REPORT: 1,
         SourceKind.MEETING: 1,
         SourceKind.INSTRUCTION: 1,
-        SourceKind.DOCUMENT: 1,
+        SourceKind.DOCUMENT: 3,  # the 营商环境 plan and two policies (luoshi/demo/policies.py)
     }
     report = Source.objects.get(kind=SourceKind.WORK_REPORT)
     assert report.title == "2026年示范市政府工作报告"
@@ -242,3 +242,25 @@ def test_a_second_run_creates_nothing():
     call_command("demo", stdout=out)
     assert "已存在" in out.getvalue()
     assert counts() == before
+
+
+def test_policies_land_and_one_is_paper():
+    from luoshi.policies.models import Policy, PolicyStatus
+    from luoshi.policies.queries import policy_rows
+
+    supervisor = User.objects.get(username="duchashi")
+    rows = {p.title: p for p in policy_rows(supervisor, today=DEMO_TODAY)}
+    assert len(rows) == 3
+    private = rows["示范市促进民营经济高质量发展若干措施"]
+    d = private.delivery
+    assert (d.total, d.closed, d.on_time, d.overdue, d.indicator_percent) == (4, 1, 1, 1, 50)
+    assert private.goals.count() == 2
+    old = rows["示范市支持民营经济发展若干措施"]
+    assert old.status == PolicyStatus.REVISED and old.superseded_by_id == private.pk
+    assert old.delivery.is_paper
+    plan = Policy.objects.get(source__kind=SourceKind.DOCUMENT, category="营商环境")
+    assert plan.deliverables.count() == plan.source.tasks.filter(parent=None).count() >= 10
+    # 市发展改革委 sees the policies where it has a deliverable, with one to sign
+    fgw = User.objects.get(username="fgw_lly")
+    mine = policy_rows(fgw, today=DEMO_TODAY)
+    assert private.pk in {p.pk for p in mine}
