@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "luoshi.search",
     "luoshi.cockpit",
     "luoshi.api",
+    "ninja",  # django-ninja: its Swagger UI files served from here, no CDN (docs/API.md)
     "luoshi.home",
     "luoshi.demo",
     "huey.contrib.djhuey",

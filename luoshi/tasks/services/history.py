@@ -16,8 +16,11 @@ def task_event_record(
     message: str = "",
     data: dict[str, Any] | None = None,
 ) -> TaskEvent:
-    """Append one event to the task's history. History is never edited."""
-    return TaskEvent.objects.create(
+    """Append one event to the task's history. History is never edited. Outgoing webhooks
+    (luoshi.api.webhooks) are queued for it once the transaction commits."""
+    from luoshi.api.webhooks import on_task_event
+
+    event = TaskEvent.objects.create(
         task=task,
         kind=kind,
         at=clock.now(),
@@ -26,3 +29,5 @@ def task_event_record(
         message=message,
         data=data or {},
     )
+    on_task_event(event)
+    return event
