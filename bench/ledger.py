@@ -113,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data_dir = tempfile.mkdtemp(prefix="luoshi-bench-ledger-")
     os.environ["LUOSHI_DATA_DIR"] = data_dir
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings_test")
     import django
 
@@ -151,6 +152,28 @@ def main(argv: list[str] | None = None) -> int:
         commits.append(commit_s)
         totals.append(preview_s + commit_s)
         print(f"run {run + 1}: preview {preview_s:.2f} s, commit {commit_s:.2f} s")
+    # the same through the pages: upload (read and kept), the preview page, 确认导入
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    client = Client()
+    client.force_login(sup)
+    started = time.perf_counter()
+    response = client.post(
+        "/ledger/import/",
+        {"file": SimpleUploadedFile("ledger.xlsx", data), "year": 2026, "new_source_title": "页"},
+    )
+    upload_s = time.perf_counter() - started
+    assert response.status_code == 302, response.status_code
+    started = time.perf_counter()
+    page = client.get(response["Location"])
+    page_s = time.perf_counter() - started
+    assert page.status_code == 200
+    started = time.perf_counter()
+    done = client.post(response["Location"] + "confirm/")
+    confirm_s = time.perf_counter() - started
+    assert done.status_code == 302 and "/tasks/" in done["Location"], done["Location"]
+    print(f"pages: upload {upload_s:.2f} s, preview page {page_s:.2f} s, confirm {confirm_s:.2f} s")
     results = {
         "rows": args.rows,
         "file_bytes": len(data),
@@ -161,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
         },
         "commit_s": {"median": round(statistics.median(commits), 2), "max": round(max(commits), 2)},
         "total_s": {"median": round(statistics.median(totals), 2), "max": round(max(totals), 2)},
+        "pages_s": {
+            "upload": round(upload_s, 2),
+            "preview_page": round(page_s, 2),
+            "confirm": round(confirm_s, 2),
+        },
         "goal_s": 10,
         "machine": {
             "python": platform.python_version(),

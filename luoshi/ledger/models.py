@@ -36,6 +36,8 @@ class LedgerImport(models.Model):
     mapping = models.JSONField(default=dict, blank=True)  # {"column index": "field"}
     resolutions = models.JSONField(default=dict, blank=True)  # {"name": unit id or 0}
     result = models.JSONField(default=dict, blank=True)  # counts after the import
+    # the sheet as read at upload (reader.sheet_to_json): preview and confirm need no re-parse
+    sheet = models.JSONField(default=dict, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -38,6 +38,7 @@ Preview fragment for other pages: {% include "ledger/_plan.html" with plan=plan 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -182,6 +183,12 @@ class _Leaders:
         return found[0] if len(found) == 1 else None
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse_deadline(text: str, year: int):
+    """parse_deadline, once per distinct words (a ledger repeats 年底前 hundreds of times)."""
+    return parse_deadline(text, year=year)
+
+
 def _due(row: Mapping, year: int) -> tuple[dt.date | None, bool, str, str | None]:
     """(due, ongoing, due_text, problem)."""
     cell = row.get("due_value")
@@ -201,7 +208,7 @@ def _due(row: Mapping, year: int) -> tuple[dt.date | None, bool, str, str | None
     if not due_text:
         return None, False, "", None
     try:
-        d = parse_deadline(due_text, year=year)
+        d = _parse_deadline(due_text, year)
     except DeadlineError as exc:
         return None, False, due_text, " ".join(exc.messages)
     return d.due, d.ongoing, d.text, None
@@ -260,6 +267,8 @@ def plan_from_rows(
     all_unmatched: list[str] = []
     index_by_path: dict[tuple, int] = {}
 
+    matched: dict[str, Unit | None] = {}  # a name is looked up once per plan
+
     def units_of(names: list[str], pr: PlanRow) -> list[Unit]:
         found: list[Unit] = []
         for name in names:
@@ -268,7 +277,9 @@ def plan_from_rows(
                 if unit is None:  # 0: drop this name on purpose
                     continue
             else:
-                unit = matcher.match(name)
+                if name not in matched:
+                    matched[name] = matcher.match(name)
+                unit = matched[name]
             if unit is None:
                 if name not in pr.unmatched:
                     pr.unmatched.append(name)

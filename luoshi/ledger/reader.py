@@ -116,6 +116,49 @@ class Sheet:
     title: str = ""  # the title row above the header, if any
 
 
+def _encode(value):
+    if isinstance(value, dt.datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$d": value.isoformat()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _decode(value):
+    if isinstance(value, dict):
+        if "$dt" in value:
+            return dt.datetime.fromisoformat(value["$dt"])
+        if "$d" in value:
+            return dt.date.fromisoformat(value["$d"])
+    return value
+
+
+def sheet_to_json(sheet: Sheet) -> dict:
+    """The read sheet as JSON, kept with the import so that its preview and confirmation do
+    not parse the workbook again."""
+    return {
+        "name": sheet.name,
+        "header_rows": list(sheet.header_rows),
+        "labels": sheet.labels,
+        "mapping": {str(c): k for c, k in sheet.mapping.items()},
+        "title": sheet.title,
+        "rows": [[n, [_encode(v) for v in values]] for n, values in sheet.rows],
+    }
+
+
+def sheet_from_json(data: dict) -> Sheet:
+    return Sheet(
+        name=data["name"],
+        header_rows=tuple(data["header_rows"]),
+        labels=list(data["labels"]),
+        mapping={int(c): k for c, k in data["mapping"].items()},
+        rows=[(n, [_decode(v) for v in values]) for n, values in data["rows"]],
+        title=data.get("title", ""),
+    )
+
+
 # --- refusing what cannot be read ------------------------------------------------------------
 
 

@@ -22,7 +22,15 @@ from luoshi.access import policy
 from luoshi.audit.services import audit_log
 from luoshi.ledger.models import ImportStatus, LedgerImport
 from luoshi.ledger.plan import NEW, Plan, plan_commit, plan_from_rows
-from luoshi.ledger.reader import MAPPABLE, Sheet, check_file, read_sheet, sheet_rows
+from luoshi.ledger.reader import (
+    MAPPABLE,
+    Sheet,
+    check_file,
+    read_sheet,
+    sheet_from_json,
+    sheet_rows,
+    sheet_to_json,
+)
 from luoshi.lib import clock
 from luoshi.org.models import User
 from luoshi.tasks.models import Source, SourceKind
@@ -66,6 +74,7 @@ def ledger_import_start(
             new_source_title=(new_source_title or "").strip()[:200] or sheet.title[:200],
             year=year or clock.today().year,
             mapping={str(c): k for c, k in sheet.mapping.items()},
+            sheet=sheet_to_json(sheet),
         )
         imp.file.save(f"{imp.sha256[:16]}.xlsx", ContentFile(data), save=False)
         imp.save()
@@ -92,9 +101,13 @@ def import_mapping(imp: LedgerImport) -> dict[int, str]:
 
 
 def ledger_import_plan(imp: LedgerImport) -> tuple[Sheet, Plan]:
-    """Read the kept file again and build the plan with the current mapping and resolutions."""
-    with imp.file.open("rb") as f:
-        sheet = read_sheet(f.read())
+    """Build the plan from the sheet read at upload (or the kept file, read again) with the
+    current mapping and resolutions."""
+    if imp.sheet:
+        sheet = sheet_from_json(imp.sheet)
+    else:
+        with imp.file.open("rb") as f:
+            sheet = read_sheet(f.read())
     rows = sheet_rows(sheet, import_mapping(imp))
     plan = plan_from_rows(
         rows, actor=imp.created_by, year=imp.year, resolutions=imp.resolutions or {}
