@@ -143,7 +143,7 @@ def validate_scheme(
     if declared is not None and total != declared:
         errors.append(
             _("质量等次权重合计为 %(total)s，与声明的合计 %(declared)s 不符。")
-            % {"total": total.normalize(), "declared": declared.normalize()}
+            % {"total": f"{total.normalize():f}", "declared": f"{declared.normalize():f}"}
         )
     if not groups:
         errors.append(_("至少需要一个排名组。"))
