@@ -11,6 +11,7 @@ the Chinese reason: 401 no or bad token, 403 not allowed, 404 not visible (or no
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from typing import Any
@@ -18,9 +19,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -195,6 +197,14 @@ class TaskFilters(Schema):
     sort: str = "code"
 
 
+def _parse(parser, value: str):
+    """A date or datetime parsed, None when absent or not valid (2026-13-01)."""
+    try:
+        return parser(value) if value else None
+    except ValueError:
+        return None
+
+
 def _ledger_filter(user, f: TaskFilters):
     errors: dict[str, list[str]] = {}
     if f.page < 1:
@@ -210,14 +220,16 @@ def _ledger_filter(user, f: TaskFilters):
     dates = {}
     for field in ("due_from", "due_to"):
         value = getattr(f, field)
-        dates[field] = parse_date(value) if value else None
+        dates[field] = _parse(parse_date, value)
         if value and dates[field] is None:
             errors[field] = [_("日期格式应为 YYYY-MM-DD。")]
     since = None
     if f.updated_since:
-        since = parse_datetime(f.updated_since) or (
-            parse_date(f.updated_since) and parse_datetime(f.updated_since + "T00:00:00+08:00")
-        )
+        day = _parse(parse_date, f.updated_since)
+        if day is not None:  # a date alone: from the start of that day, office time
+            since = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+        else:
+            since = _parse(parse_datetime, f.updated_since)
         if since is None:
             errors["updated_since"] = [_("时间格式应为 ISO 8601，例如 2026-03-01T08:00:00+08:00。")]
         elif since.tzinfo is None:
@@ -352,7 +364,7 @@ def units_list(request):
 def sources_create(request, body: s.SourceIn):
     policy.require(request.user, "source.create")
     source = source_create(actor=request.user, **body.dict())
-    return 201, source
+    return Status(201, source)
 
 
 def _units(ids: list[int], field: str) -> list[Unit]:
@@ -396,7 +408,7 @@ def tasks_create(request, body: s.TaskIn):
         owner=_person(body.owner, "owner"),
     )
     task = editing.task_create(actor=user, source=source, parent=parent, **fields)
-    return 201, task_detail(request, str(task.pk))
+    return Status(201, task_detail(request, str(task.pk)))
 
 
 @api.post(
@@ -416,16 +428,19 @@ def reports_create(request, ref: str, body: s.ReportIn):
         next_steps=body.next_steps,
         indicator_values=body.indicator_values,
     )
-    return 201, {
-        "id": report.pk,
-        "task": task.code,
-        "unit": _unit_ref(report.unit),
-        "report_date": report.report_date,
-        "percent": report.percent,
-        "progress_text": report.progress_text,
-        "problems": report.problems,
-        "next_steps": report.next_steps,
-    }
+    return Status(
+        201,
+        {
+            "id": report.pk,
+            "task": task.code,
+            "unit": _unit_ref(report.unit),
+            "report_date": report.report_date,
+            "percent": report.percent,
+            "progress_text": report.progress_text,
+            "problems": report.problems,
+            "next_steps": report.next_steps,
+        },
+    )
 
 
 @api.post(
@@ -438,9 +453,12 @@ def reports_create(request, ref: str, body: s.ReportIn):
 def closure_request_create(request, ref: str, body: s.ClosureIn):
     task = _task_ref(request.user, ref, "task.request_closure")
     made = lifecycle.closure_request(actor=request.user, task=task, summary=body.summary)
-    return 201, {
-        "id": made.pk,
-        "task": task.code,
-        "decision": made.decision,
-        "requested_at": made.requested_at,
-    }
+    return Status(
+        201,
+        {
+            "id": made.pk,
+            "task": task.code,
+            "decision": made.decision,
+            "requested_at": made.requested_at,
+        },
+    )
