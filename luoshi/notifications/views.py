@@ -10,7 +10,12 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from luoshi.access.views import rule
 from luoshi.lib.forms import add_service_errors
@@ -42,7 +47,7 @@ def _back(request, default: str):
 
 
 @rule("inbox.view")
-@require_GET
+@require_safe
 def inbox(request):
     only_unread = request.GET.get("filter") == "unread"
     notes = Notification.objects.filter(recipient=request.user).select_related("task")
@@ -103,7 +108,7 @@ def mark_all_read(request):
 
 
 @rule("inbox.view")
-@require_GET
+@require_safe
 def badge(request):
     """The unread count in the top bar, for htmx to refresh."""
     return render(
@@ -135,7 +140,7 @@ PROBLEMS = (DeliveryStatus.FAILED, DeliveryStatus.DEAD)
 
 
 @rule("notify.manage")
-@require_GET
+@require_safe
 def delivery_list(request):
     status = request.GET.get("status", "")
     channel = request.GET.get("channel", "")
@@ -182,7 +187,7 @@ def delivery_retry(request, pk: int):
 
 
 @rule("notify.manage")
-@require_GET
+@require_safe
 def webhook_list(request):
     endpoints = WebhookEndpoint.objects.select_related("unit").annotate(
         problems=Count("deliveries", filter=Q(deliveries__status__in=PROBLEMS))

@@ -219,3 +219,20 @@ def test_wrong_methods(world, today, login):
     assert client.get(reverse("extensions:decide", args=[request.pk])).status_code == 405
     assert client.post(reverse("extensions:detail", args=[request.pk])).status_code == 405
     assert client.put(reverse("extensions:request", args=[world.normal.pk])).status_code == 405
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_read_only_pages_refuse_other_methods(world, today, login, method):
+    request = _request(world)
+    client = login(world.sup)
+    urls = [
+        reverse("extensions:list"),
+        reverse("extensions:detail", args=[request.pk]),
+        reverse("extensions:open_for_task", args=[request.task_id]),
+    ]
+    before = snapshot()
+    for url in urls:
+        assert getattr(client, method)(url).status_code == 405, url
+    assert snapshot() == before
+    for url in urls:  # HEAD is a GET without the body (a download is audited as one)
+        assert client.head(url).status_code in (200, 302), url

@@ -200,3 +200,24 @@ def test_wrong_methods(world, due, login):
     assert client.get(reverse("rechecks:verdict", args=[due.pk])).status_code == 405
     assert client.get(reverse("rechecks:answer", args=[due.pk])).status_code == 405
     assert client.post(reverse("rechecks:detail", args=[due.pk])).status_code == 405
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_read_only_pages_refuse_other_methods(world, due, login, method):
+    login(world.liaison_a).post(
+        reverse("rechecks:answer", args=[due.pk]),
+        {"answer": "设施持续运行。", "files": [pdf("运行记录.pdf")]},
+    )
+    client = login(world.sup)
+    urls = [
+        reverse("rechecks:list"),
+        reverse("rechecks:detail", args=[due.pk]),
+        reverse("rechecks:open_for_task", args=[due.task_id]),
+        reverse("rechecks:evidence", args=[RecheckEvidence.objects.get().pk]),
+    ]
+    before = snapshot()
+    for url in urls:
+        assert getattr(client, method)(url).status_code == 405, url
+    assert snapshot() == before
+    for url in urls:  # HEAD is a GET without the body (a download is audited as one)
+        assert client.head(url).status_code in (200, 302), url
