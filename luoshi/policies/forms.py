@@ -94,6 +94,11 @@ class DeliverableForm(forms.Form):
         error_messages={"invalid": gettext_lazy("目标值须为数字。")},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # a grid has no <label>s: name each cell
+            field.widget.attrs.setdefault("aria-label", field.label)
+
     def is_blank(self) -> bool:
         data = self.data
         return not any(
@@ -158,6 +163,7 @@ class GoalLinkForm(forms.Form):
     goal = forms.ModelChoiceField(
         label=gettext_lazy("服务目标"),
         queryset=None,
+        empty_label=gettext_lazy("（请选择目标）"),
         error_messages={
             "required": gettext_lazy("请选择目标。"),
             "invalid_choice": gettext_lazy("所选目标不存在或不能关联。"),
@@ -176,6 +182,7 @@ class StatusForm(forms.Form):
         label=gettext_lazy("修订后的政策"),
         queryset=Policy.objects.none(),
         required=False,
+        empty_label=gettext_lazy("（无）"),
         error_messages={"invalid_choice": gettext_lazy("所选政策不存在。")},
     )
     note = forms.CharField(label=gettext_lazy("状态说明"), max_length=200, required=False)

@@ -85,6 +85,11 @@ class Delivery:
         return str(VERDICTS[self.verdict])
 
     @property
+    def bar_light(self) -> str:
+        """The colour of the delivery bar: blue all done, red some overdue, green under way."""
+        return {"done": "blue", "late": "red", "landing": "green"}.get(self.verdict, "")
+
+    @property
     def is_paper(self) -> bool:
         """No deliverable, or none started: a policy on paper only."""
         return self.verdict in ("none", "idle")
