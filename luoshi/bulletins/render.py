@@ -267,6 +267,21 @@ def _items(document, rows: list[str], empty: str) -> None:
         last = item
 
 
+def _outcome_item(r: dict) -> str:
+    """【表彰】市交通局：事由（任务名称，任务编号；文号，2026年11月6日）。"""
+    where = [
+        _("%(title)s，%(code)s") % {"title": r["title"], "code": r["code"]} if r["code"] else "",
+        r["doc_number"],
+        _date(r["recorded_on"]),
+    ]
+    return _("【%(kind)s】%(unit)s：%(text)s（%(where)s）。") % {
+        "kind": r["kind_label"],
+        "unit": r["unit"],
+        "text": r["text"].rstrip("。；;. "),
+        "where": _("；").join(w for w in where if w),
+    }
+
+
 def _date(iso: str) -> str:
     day = dt.date.fromisoformat(iso)
     return _("%(year)d年%(month)d月%(day)d日") % {
@@ -496,6 +511,25 @@ def _render(snapshot, title, issuer, number, dated, draft) -> bytes:
             indent=True,
         )
     _items(document, commended, _("本期无提前办结的表扬事项。"))
+    praised = [_outcome_item(r) for r in s["outcomes_commended"]]
+    if praised:
+        _para(
+            document,
+            _("本期表彰和领导表扬%(n)d项：") % {"n": len(praised)},
+            indent=True,
+        )
+        _items(document, praised, "")
+
+    # 六、通报批评与问责 (outcome records: 通报批评, 约谈, 问责建议)
+    _heading1(document, 6, _("通报批评与问责"))
+    criticised = [_outcome_item(r) for r in s["outcomes_criticised"]]
+    if criticised:
+        _para(
+            document,
+            _("本期通报批评、约谈和问责建议%(n)d项：") % {"n": len(criticised)},
+            indent=True,
+        )
+    _items(document, criticised, _("本期无通报批评、约谈和问责建议事项。"))
 
     _para(
         document,

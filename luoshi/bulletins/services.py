@@ -96,13 +96,19 @@ def _tasks_for(actor: User | None):
     return Task.objects.all() if actor is None else policy.visible_tasks(actor)
 
 
+def _outcomes_for(actor: User | None):
+    return None if actor is None else policy.visible_outcomes(actor)
+
+
 def bulletin_preview(*, actor: User | None, date_from: dt.date, date_to: dt.date) -> dict:
     """The figures a bulletin of this period would hold now (nothing is written)."""
     if actor is not None:
         policy.require(actor, "bulletin.view")
     today = clock.today()
     period_validate(date_from, date_to, today)
-    return bulletin_statistics(_tasks_for(actor), date_from, date_to, as_of=today)
+    return bulletin_statistics(
+        _tasks_for(actor), date_from, date_to, as_of=today, outcomes=_outcomes_for(actor)
+    )
 
 
 def _store(bulletin: Bulletin) -> None:
@@ -152,7 +158,9 @@ def bulletin_generate(
     today = clock.today()
     period_validate(date_from, date_to, today)
     title = _title(title, date_from, date_to)
-    snapshot = bulletin_statistics(_tasks_for(actor), date_from, date_to, as_of=today)
+    snapshot = bulletin_statistics(
+        _tasks_for(actor), date_from, date_to, as_of=today, outcomes=_outcomes_for(actor)
+    )
     now = clock.now()
     bulletin = Bulletin(
         date_from=date_from,

@@ -13,6 +13,10 @@ nor cancelled, and were not already closed before it began.
 - listed: the tasks the supervision ladder listed for the bulletin (列入通报) within it;
 - commended (`tasks_closed_early`): closed within it at least N working days before their
   original due date (the due before any extension).
+- outcome records (outcomes.OutcomeRecord, in force, dated within the period, those the
+  reader may read): 表彰 and 领导表扬 beside the commended tasks (`outcomes_commended`),
+  通报批评, 约谈 and 问责建议 in a section of their own (`outcomes_criticised`). Units and
+  tasks only: a bulletin goes to every unit, so it names no person.
 
 `bulletin_statistics` returns a plain JSON-able dict (the bulletin's snapshot): names and
 titles as text, dates in ISO form, states and lights as codes (labelled when shown).
@@ -193,6 +197,33 @@ def _listed(tasks: QuerySet[Task], period: Period) -> list[dict]:
     return list(seen.values())
 
 
+def _outcomes(records, period: Period) -> tuple[list[dict], list[dict]]:
+    """The period's outcome records in force: (commending, criticising), by date."""
+    from luoshi.outcomes.models import COMMENDING_KINDS, OutcomeRecord
+
+    if records is None:
+        records = OutcomeRecord.objects.all()
+    rows = (
+        records.in_force()
+        .recorded_between(period.date_from, period.date_to)
+        .select_related("unit", "task")
+        .order_by("recorded_on", "id")
+    )
+    commending, criticising = [], []
+    for r in rows:
+        row = {
+            "kind": r.kind,
+            "unit": r.unit.display_name,
+            "code": r.task.code if r.task_id else "",
+            "title": r.task.title if r.task_id else "",
+            "text": r.text,
+            "doc_number": r.doc_number,
+            "recorded_on": r.recorded_on.isoformat(),
+        }
+        (commending if r.kind in COMMENDING_KINDS else criticising).append(row)
+    return commending, criticising
+
+
 def bulletin_statistics(
     tasks: QuerySet[Task],
     date_from: dt.date,
@@ -200,8 +231,10 @@ def bulletin_statistics(
     *,
     as_of: dt.date,
     cal: WorkCalendar | None = None,
+    outcomes=None,
 ) -> dict:
-    """Every figure of a bulletin over `tasks` (already limited to what the user may see)."""
+    """Every figure of a bulletin over `tasks` (already limited to what the user may see);
+    `outcomes`: the outcome records the user may read (None: every one)."""
     cal = cal or WorkCalendar()
     period = Period(date_from, date_to)
     counted = counted_tasks(tasks, period)
@@ -237,6 +270,7 @@ def bulletin_statistics(
         }
         for task, days in tasks_closed_early(counted, period, min_working_days=min_days, cal=cal)
     ]
+    praised, criticised = _outcomes(outcomes, period)
     return {
         "version": SNAPSHOT_VERSION,
         "date_from": date_from.isoformat(),
@@ -250,4 +284,6 @@ def bulletin_statistics(
         "listed": _listed(tasks, period),
         "early_days": min_days,
         "commended": commended,
+        "outcomes_commended": praised,
+        "outcomes_criticised": criticised,
     }

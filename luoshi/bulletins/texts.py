@@ -76,6 +76,15 @@ def light_label(code: str) -> str:
         return code
 
 
+def outcome_label(code: str) -> str:
+    from luoshi.outcomes.models import OutcomeKind
+
+    try:
+        return str(OutcomeKind(code).label)
+    except ValueError:
+        return code
+
+
 def rate_text(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.1f}%"
 
@@ -95,4 +104,6 @@ def labelled(snapshot: dict) -> dict:
         "total": {**units["total"], "rate_text": rate_text(units["total"]["rate"])},
     }
     data["listed"] = [{**r, "state_label": state_label(r["state"])} for r in snapshot["listed"]]
+    for key in ("outcomes_commended", "outcomes_criticised"):  # absent from older snapshots
+        data[key] = [{**r, "kind_label": outcome_label(r["kind"])} for r in snapshot.get(key, [])]
     return data
