@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from django.urls import URLPattern, path
 
+from luoshi.access.views import rule
 from luoshi.api import views
 from luoshi.api.endpoints import ACTIONS, api
 
@@ -28,8 +29,8 @@ def _marked(patterns: list) -> list:
             by_route[str(p.pattern)].add(ACTIONS[p.name])
     marked = []
     for p in patterns:
-        if p.name == "api-root":  # ninja's redirect to the docs: not needed
-            continue
+        if p.name == "api-root":  # ninja's home (the docs' link), for logged-in users
+            p = path(str(p.pattern), rule("api.use")(p.callback), name=p.name)
         if p.name in ACTIONS:
             p.callback.access_rule = "api:" + ",".join(sorted(by_route[str(p.pattern)]))
             p.callback.login_exempt = True

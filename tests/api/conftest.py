@@ -8,7 +8,7 @@ import pytest
 from luoshi.api.models import ApiToken
 from luoshi.api.tokens import TOKEN_PREFIX, _hash
 from luoshi.lib import clock
-from tests.access.conftest import PERSONAS, snapshot, today, world  # noqa: F401
+from tests.access.conftest import PERSONAS, login, snapshot, today, world  # noqa: F401
 
 
 def make_token(user, name: str = "测试") -> str:
