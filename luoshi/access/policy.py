@@ -1152,19 +1152,34 @@ def _round_in_scope(user, review) -> bool:
 
 
 def visible_reviews(user, qs=None):
-    """Rounds whose results the user may read (the office and leaders in scope)."""
-    from luoshi.cadres.models import CadreReview
+    """Rounds whose results the user may read: the office and leaders, every round when their
+    scope is the whole tree, else the rounds run within it or reviewing a cadre of a unit in
+    it (they then read those cadres' results only: visible_review_cadres)."""
+    from luoshi.cadres.models import CadreReview, ReviewCadre
 
     qs = CadreReview.objects.all() if qs is None else qs
     if not _active(user) or user.role not in OVERSIGHT_ROLES:
         return qs.none()
-    if user.scope_unit_id is None:
+    units = scope_units(user)
+    if units is None:
         return qs
-    return qs.filter(scope_unit__path__startswith=user.scope_unit.path)
+    return qs.filter(
+        Q(scope_unit__in=units)
+        | Exists(ReviewCadre.objects.filter(review=OuterRef("pk"), unit__in=units))
+    )
+
+
+def visible_review_cadres(user, review):
+    """The cadres of a round whose results the user reads."""
+    units = scope_units(user)
+    qs = review.cadres.all()
+    if units is None or (review.scope_unit_id and _round_in_scope(user, review)):
+        return qs
+    return qs.filter(unit__in=units)
 
 
 def can_review_results(user, review) -> bool:
-    return _active(user) and user.role in OVERSIGHT_ROLES and _round_in_scope(user, review)
+    return visible_reviews(user).filter(pk=review.pk).exists()
 
 
 def can_manage_review(user, review) -> bool:
@@ -1205,3 +1220,34 @@ def get_assignment_for_user(user, review_pk: int, cadre_pk: int):
     if reviewer is None or item is None or item.cadre_id == user.pk:
         raise Http404(_("评价表不存在或您无权查看。"))
     return reviewer.review, item
+
+
+# --- 搜索 (search) -------------------------------------------------------------------------
+#
+# A search finds only what its user may read elsewhere: tasks they see (visible_tasks),
+# progress reports as on the task page (the office, leaders and the lead unit every unit's,
+# a co-unit its own), sources they may browse (visible_sources: the office and leaders).
+
+
+def reports_for_user(user, qs):
+    """The rows of `qs` (progress reports, or anything with `task` and `unit`) this user may
+    read, across every task."""
+    if not _active(user):
+        return qs.none()
+    if user.role in OVERSIGHT_ROLES:
+        return qs.filter(task__in=visible_tasks(user))
+    if user.role in UNIT_ROLES and user.unit_id:
+        return qs.filter(Q(_led_by_own_unit(user)) | Q(unit_id=user.unit_id)).exclude(
+            task__state=TaskState.DRAFT
+        )
+    return qs.none()
+
+
+def search_entries_for_user(user, qs):
+    """The search index's entries (luoshi.search.models.SearchEntry) this user may find."""
+    if not allowed(user, "search.use"):
+        return qs.none()
+    tasks = Q(kind="task", task__in=visible_tasks(user))
+    reports = Q(kind="report", pk__in=reports_for_user(user, qs.filter(kind="report")).values("pk"))
+    sources = Q(kind="source", source__in=visible_sources(user))
+    return qs.filter(tasks | reports | sources)

@@ -303,10 +303,12 @@ class CadreResult:
         return grade_band(self.overall)
 
 
-def review_results(review: CadreReview) -> list[CadreResult]:
-    """Per cadre: sheets in force, the average per dimension, the overall (the mean of the
-    dimensions' averages) and its band. Two queries whatever the number of sheets."""
-    items = list(review.cadres.select_related("cadre", "unit"))
+def review_results(review: CadreReview, cadres=None) -> list[CadreResult]:
+    """Per cadre (of `cadres`, default all the round's): sheets in force, the average per
+    dimension, the overall (the mean of the dimensions' averages) and its band. Three
+    queries whatever the number of sheets."""
+    cadres = review.cadres.all() if cadres is None else cadres
+    items = list(cadres.select_related("cadre", "unit"))
     reviewer_ids = set(review.reviewers.values_list("user_id", flat=True))
     averages: dict[int, dict[str, float]] = {}
     counts: dict[int, int] = {}
@@ -403,7 +405,8 @@ def cadre_evidence(*, user: User, review: CadreReview, item: ReviewCadre) -> dic
     from luoshi.outcomes.models import OutcomeRecord
     from luoshi.tasks.models import Task
 
-    period = Period(review.date_from, review.date_to)
+    # a period not yet over is read up to today (nothing is overdue ahead of its due)
+    period = Period(review.date_from, max(review.date_from, min(review.date_to, clock.today())))
     unit_record = (
         _task_record(user, Task.objects.filter(lead_unit_id=item.unit_id), period)
         if item.unit_id

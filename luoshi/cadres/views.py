@@ -57,7 +57,9 @@ def review_detail(request, pk: int):
         "cadres/detail.html",
         {
             "review": review,
-            "results": services.review_results(review),
+            "results": services.review_results(
+                review, policy.visible_review_cadres(request.user, review)
+            ),
             "dimensions": Dimension.choices,
             "may_manage": policy.can_manage_review(request.user, review),
             "reviewers": review.reviewers.select_related("user", "user__unit"),
@@ -74,7 +76,10 @@ def cadre_sheets(request, pk: int, cadre_pk: int):
         review=review, cadre_id=cadre_pk
     )
     item = item.first()
-    if item is None:
+    if (
+        item is None
+        or not policy.visible_review_cadres(request.user, review).filter(pk=item.pk).exists()
+    ):
         raise PermissionDenied(_("该干部不在本次评价范围内。"))
     if not policy.can_read_sheets(request.user, review, item.cadre_id):
         raise PermissionDenied(_("被评价的干部不能查看对本人的个人评分。"))
