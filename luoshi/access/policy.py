@@ -104,6 +104,8 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     "api.webhooks": {Role.SYSADMIN},
     # 搜索: across the tasks, reports and sources the user may see
     "search.use": OVERSIGHT_ROLES | UNIT_ROLES,
+    # 领导驾驶舱: the office and leaders, each over the tasks in their scope (visible_tasks)
+    "cockpit.view": OVERSIGHT_ROLES,
 }
 
 
@@ -165,6 +167,7 @@ def _who_may(action: str) -> str:
         "api.tokens": _("接口令牌只对督查室人员、领导、承办单位和系统管理员开放。"),
         "api.webhooks": _("只有系统管理员可以管理推送订阅。"),
         "search.use": _("搜索只对督查室人员、领导和承办单位开放。"),
+        "cockpit.view": _("领导驾驶舱只对督查室人员和领导开放。"),
         # actions on one task
         "task.edit": _("只有督查室人员可以编辑任务。"),
         "task.decompose": _("只有督查室人员可以分解任务。"),
@@ -179,6 +182,7 @@ def _who_may(action: str) -> str:
         "task.report": _("只有任务承办单位的联络员或负责人可以填报进展。"),
         "task.request_closure": _("只有牵头单位的联络员或负责人可以申请办结。"),
         "task.milestone": _("只有督查室人员或已签收的牵头单位可以标记节点完成。"),
+        "task.comment": _("只有管辖范围内的领导可以作出批示或点评。"),
     }
     return messages.get(action, _("您没有执行此操作的权限。"))
 
@@ -324,6 +328,9 @@ def can(user, action: str, task: Task) -> bool:
         return role in OFFICE_ROLES and task.state == TaskState.SUSPENDED
     if action in SUPERVISION_ACTIONS:
         return _can_supervise(user, action, task)
+    if action == "task.comment":
+        # 批示/点评: a leader who sees the task, once it is handed out and not cancelled
+        return role == Role.LEADER and task.state not in (TaskState.DRAFT, TaskState.CANCELLED)
     if action in FOLLOWUP_ACTIONS:
         return _can_followup(user, action, task)
     mine = own_assignment(user, task)
@@ -418,6 +425,7 @@ TASK_ACTIONS = (
     "task.confirm_recheck",
     "task.verify_recheck",
     "task.cancel_recheck",
+    "task.comment",
 )
 
 
@@ -1251,3 +1259,22 @@ def search_entries_for_user(user, qs):
     reports = Q(kind="report", pk__in=reports_for_user(user, qs.filter(kind="report")).values("pk"))
     sources = Q(kind="source", source__in=visible_sources(user))
     return qs.filter(tasks | reports | sources)
+
+
+# --- 领导批示/点评 (leader comments) ---------------------------------------------------------
+#
+# A leader comments on a task they see (can(user, "task.comment", task)), or on one of its
+# progress reports that they read. Everyone who sees the task reads the comments on the task;
+# a comment on a report is read by those who read the report (a co-unit: on its own reports).
+
+
+def visible_leader_comments(user, task: Task, qs=None):
+    from luoshi.cockpit.models import LeaderComment
+
+    qs = (LeaderComment.objects.all() if qs is None else qs).filter(task=task)
+    if not can_view_task(user, task):
+        return qs.none()
+    unit_id = part_unit_id(user, task)
+    if unit_id is None:
+        return qs
+    return qs.filter(Q(report__isnull=True) | Q(report__unit_id=unit_id))

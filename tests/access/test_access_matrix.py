@@ -75,6 +75,11 @@ MAY = {
     "task.notice": _on("fresh", "live", who=OFFICE),
     "task.supervise": _on("fresh", "live", "pending", "closed", "suspended", who=OFFICE),
     "task.notice_reply": _on(who=NOBODY),
+    # 批示/点评: leaders who see the task, once it is handed out (not a draft, not cancelled)
+    "task.comment": {
+        **_on("fresh", "live", "pending", "closed", "suspended", who={"leader_in"}),
+        "live": {"leader_in", "leader_lead"},
+    },
     "task.milestone": {
         **_on("fresh", "live", "pending", who=OFFICE),
         "live": OFFICE | LEAD,
@@ -128,6 +133,8 @@ ROLE_MAY = {
     "api.tokens": {"supervisor", "leader", "liaison", "unit_head", "sysadmin"},
     "api.webhooks": {"sysadmin"},
     "search.use": {"supervisor", "leader", "liaison", "unit_head"},
+    # 领导驾驶舱: the office and leaders, over the tasks in their scope
+    "cockpit.view": {"supervisor", "leader"},
 }
 
 
@@ -254,6 +261,15 @@ ENDPOINTS = [
     ("cancel", "tasks:cancel", "fresh", "task", "post", "task.cancel", {"reason": "撤销。"}),
     ("resume", "tasks:resume", "suspended", "task", "post", "task.resume", {}),
     ("time node done", "tasks:milestone_done", "live", "milestone", "post", "task.milestone", {}),
+    (
+        "leader comment",
+        "cockpit:comment",
+        "live",
+        "task",
+        "post",
+        "task.comment",
+        {"text": "请加快进度。"},
+    ),
     (
         "extension request",
         "extensions:request",
