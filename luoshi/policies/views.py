@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from luoshi.access import policy as access
-from luoshi.access.views import object_rule, rule
+from luoshi.access.views import rule
 from luoshi.audit.services import audit_log
 from luoshi.lib import clock
 from luoshi.lib.downloads import uploaded_file_response
@@ -131,7 +131,7 @@ def policy_create(request):
     return render(request, "policies/policy_form.html", {"form": form, **_grid_context(grid)})
 
 
-@object_rule("policy.manage")
+@rule("policy.manage")
 @require_http_methods(["GET", "POST"])
 def policy_edit(request, pk: int):
     obj = access.get_policy_for_user(request.user, pk, "policy.manage")
@@ -152,7 +152,7 @@ def policy_edit(request, pk: int):
     return render(request, "policies/policy_form.html", {"form": form, "policy": obj})
 
 
-@object_rule("policy.view")
+@rule("policy.view")
 @require_GET
 def policy_detail(request, pk: int):
     obj = access.get_policy_for_user(request.user, pk)
@@ -194,7 +194,7 @@ def policy_detail(request, pk: int):
     return render(request, "policies/policy_detail.html", context)
 
 
-@object_rule("policy.manage")
+@rule("policy.manage")
 @require_http_methods(["GET", "POST"])
 def deliverables_add(request, pk: int):
     obj = access.get_policy_for_user(request.user, pk, "policy.manage")
@@ -228,7 +228,7 @@ def deliverables_add(request, pk: int):
     )
 
 
-@object_rule("policy.manage")
+@rule("policy.manage")
 @require_POST
 def deliverables_assign(request, pk: int):
     obj = access.get_policy_for_user(request.user, pk, "policy.manage")
@@ -245,7 +245,7 @@ def deliverables_assign(request, pk: int):
     return redirect("policies:detail", pk=obj.pk)
 
 
-@object_rule("policy.manage")
+@rule("policy.manage")
 @require_POST
 def goal_link(request, pk: int):
     obj = access.get_policy_for_user(request.user, pk, "policy.manage")
@@ -270,7 +270,7 @@ def goal_link(request, pk: int):
     return redirect("policies:detail", pk=obj.pk)
 
 
-@object_rule("policy.manage")
+@rule("policy.manage")
 @require_POST
 def goal_unlink(request, pk: int, link: int):
     obj = access.get_policy_for_user(request.user, pk, "policy.manage")
@@ -282,7 +282,7 @@ def goal_unlink(request, pk: int, link: int):
     return redirect("policies:detail", pk=obj.pk)
 
 
-@object_rule("policy.manage")
+@rule("policy.manage")
 @require_POST
 def policy_status(request, pk: int):
     obj = access.get_policy_for_user(request.user, pk, "policy.manage")
@@ -308,7 +308,7 @@ def policy_status(request, pk: int):
     return redirect("policies:detail", pk=obj.pk)
 
 
-@object_rule("policy.view")
+@rule("policy.view")
 @require_GET
 def policy_file(request, pk: int):
     obj = access.get_policy_for_user(request.user, pk)
@@ -337,7 +337,7 @@ def export_policies(request):
     return _xlsx(policies_workbook(items), _("政策兑现情况-%(d)s.xlsx") % {"d": today.isoformat()})
 
 
-@object_rule("policy.view")
+@rule("policy.view")
 @require_GET
 def export_deliverables(request, pk: int):
     obj = access.get_policy_for_user(request.user, pk)

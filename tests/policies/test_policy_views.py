@@ -69,7 +69,7 @@ def test_a_unit_sees_only_its_own_deliverables(world, today, login):
 def test_administrators_see_no_policies(world, today, login, who):
     client = login(getattr(world, who))
     assert client.get(reverse("policies:list")).status_code == 403
-    assert client.get(reverse("policies:detail", args=[world.jobs.pk])).status_code == 404
+    assert client.get(reverse("policies:detail", args=[world.jobs.pk])).status_code == 403
 
 
 def test_policy_file_download_is_audited(world, today, login):
@@ -141,9 +141,10 @@ def test_mutating_views(world, today, login, name):
             rows=[DeliverableRow(promise="夜市。", lead_unit=world.a, due=today)],
         )
     before = count_rows(MODELS)
-    # outsiders: a unit with no deliverable in the policy, a system administrator
-    assert login(world.liaison_c).post(url, data).status_code == 404
-    assert login(world.sysadmin).post(url, data).status_code == 404
+    # roles that may never change a policy are refused before the policy is looked up
+    # (403 whatever the id: nothing is revealed), like the other role-level pages
+    assert login(world.liaison_c).post(url, data).status_code == 403
+    assert login(world.sysadmin).post(url, data).status_code == 403
     # read-only: a leader reads the policy and may not change it
     refused = login(world.mayor).post(url, data)
     assert refused.status_code == 403
@@ -162,9 +163,13 @@ def test_mutating_views(world, today, login, name):
 
 
 def test_outsider_unit_gets_404(world, today, login):
-    url = reverse("policies:edit", args=[world.jobs.pk])
-    assert login(world.liaison_c).get(url).status_code == 404
-    assert login(world.liaison_a).get(url).status_code == 403
+    """A unit reads a policy only where it has a deliverable: elsewhere 404, pages and
+    downloads alike."""
+    client = login(world.liaison_c)
+    for name in ("policies:detail", "policies:file", "policies:export_deliverables"):
+        assert client.get(reverse(name, args=[world.jobs.pk])).status_code == 404, name
+    assert client.get(reverse("policies:detail", args=[world.idle.pk])).status_code == 200
+    assert client.get(reverse("policies:detail", args=[10**6])).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["goal link", "goal unlink", "status", "assign"])
