@@ -443,12 +443,35 @@ def _preparer(f, conn):
     return None
 
 
-def _insert_tasks(tasks: list[Task]) -> None:
+def _allocate_ids(n: int) -> list[int] | None:
+    """n ids for new tasks, taken before inserting them so that their paths can be written
+    with the rows (no second pass over 5,000 rows and their indexes). PostgreSQL draws them
+    from the table's sequence; SQLite, whose writers are serialised (this transaction holds
+    the write lock), continues after the highest id it ever gave. Other databases: None."""
+    table = Task._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, n],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "sqlite":
+            cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
+            top = cursor.fetchone()[0]
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            start = max(top, row[0] if row else 0) + 1
+            return list(range(start, start + n))
+    return None
+
+
+def _insert_tasks(tasks: list[Task], *, with_ids: bool = False) -> None:
     """INSERT the new tasks with lib.bulk (one array per column on PostgreSQL, bound on the
-    server) and give each its id. Model instances through bulk_create cost several times
-    the insert itself at 5,000 rows."""
+    server), with their ids when already given, and give each its id. Model instances through
+    bulk_create cost several times the insert itself at 5,000 rows."""
     conn = connections[DEFAULT_DB_ALIAS]
-    fields = [f for f in Task._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in Task._meta.concrete_fields if with_ids or not f.primary_key]
     preparers = [(f, _preparer(f, conn)) for f in fields]
     rows = []
     for t in tasks:
@@ -464,6 +487,39 @@ def _insert_tasks(tasks: list[Task]) -> None:
     for pk, code in made:
         by_code[code].pk = pk
         by_code[code]._state.adding = False
+
+
+def _insert_by_level(new_rows: list, created: dict, parent_of: dict) -> None:
+    """Without ids drawn beforehand: insert level by level (children need their parent's
+    id), then set each level's paths with one UPDATE (the parent's path + the new id)."""
+    by_depth: dict[int, list[Task]] = {}
+    depth_of: dict[int, int] = {}
+    for r in new_rows:
+        d = 0
+        if r.parent is not None and r.parent in created:
+            d = depth_of[r.parent] + 1
+        depth_of[r.index] = d
+        by_depth.setdefault(d, []).append(created[r.index])
+    for d in sorted(by_depth):
+        level = by_depth[d]
+        for t in level:
+            p = parent_of.get(id(t))
+            t.parent_id = p.pk if p is not None else None
+            t.depth = p.depth + 1 if p is not None else 0
+        _insert_tasks(level)
+        ids = [t.pk for t in level]
+        parent_path = Subquery(Task.objects.filter(pk=OuterRef("parent_id")).values("path")[:1])
+        for start in range(0, len(ids), 2000):
+            Task.objects.filter(pk__in=ids[start : start + 2000]).update(
+                path=Concat(
+                    Coalesce(parent_path, Value("")),
+                    Cast("id", output_field=CharField()),
+                    Value("/"),
+                )
+            )
+        for t in level:
+            p = parent_of.get(id(t))
+            t.path = f"{p.path if p is not None else ''}{t.pk}/"
 
 
 def _code_counter(source: Source, parent: Task | None) -> tuple[str, int, int, set[str]]:
@@ -558,36 +614,18 @@ def plan_commit(
         if parent_task is not None:
             parent_of[id(task)] = parent_task
     if order:
-        # children need their parent's id: insert level by level; each level's paths are
-        # then set by one UPDATE (the parent's path + the new id), not one per task
-        by_depth: dict[int, list[Task]] = {}
-        depth_of: dict[int, int] = {}
-        for r in new_rows:
-            d = 0
-            if r.parent is not None and r.parent in created:
-                d = depth_of[r.parent] + 1
-            depth_of[r.index] = d
-            by_depth.setdefault(d, []).append(created[r.index])
-        for d in sorted(by_depth):
-            level = by_depth[d]
-            for t in level:
+        ids = _allocate_ids(len(order))
+        if ids is not None:
+            # ids first, so every path is written with its row, in one INSERT
+            for t, pk in zip(order, ids, strict=True):
                 p = parent_of.get(id(t))
+                t.pk = pk
                 t.parent_id = p.pk if p is not None else None
                 t.depth = p.depth + 1 if p is not None else 0
-            _insert_tasks(level)
-            ids = [t.pk for t in level]
-            parent_path = Subquery(Task.objects.filter(pk=OuterRef("parent_id")).values("path")[:1])
-            for start in range(0, len(ids), 2000):
-                Task.objects.filter(pk__in=ids[start : start + 2000]).update(
-                    path=Concat(
-                        Coalesce(parent_path, Value("")),
-                        Cast("id", output_field=CharField()),
-                        Value("/"),
-                    )
-                )
-            for t in level:
-                p = parent_of.get(id(t))
-                t.path = f"{p.path if p is not None else ''}{t.pk}/"
+                t.path = f"{p.path if p is not None else ''}{pk}/"
+            _insert_tasks(order, with_ids=True)
+        else:
+            _insert_by_level(new_rows, created, parent_of)
         assignments = []
         for r in new_rows:
             t = created[r.index]

@@ -71,3 +71,18 @@ def test_extraction_rows_commit_after_dropping_a_name(city):
     assert codes["建设公园"] == "2026-WJ-001-02"
     t = Task.objects.get(title="优化营商环境")
     assert t.depth == 2 and t.path.count("/") == 3 and t.ongoing
+
+
+def test_ids_drawn_for_an_import_do_not_collide_with_later_tasks(city):
+    from luoshi.tasks.services.editing import task_create
+
+    source = source_create(actor=city.sup, kind="document", title="分工方案", code="2026-WJ")
+    before = task_create(actor=city.sup, source=source, title="导入前")
+    plan = plan_from_rows(ROWS, actor=city.sup, year=2026, resolutions={"各区政府": 0})
+    plan_commit(actor=city.sup, plan=plan, source=source)
+    after = task_create(actor=city.sup, source=source, title="导入后")
+    ids = sorted(Task.objects.values_list("id", flat=True))
+    assert ids[0] == before.pk and ids[-1] == after.pk and len(set(ids)) == 7
+    for t in Task.objects.exclude(pk__in=[before.pk, after.pk]):
+        assert t.path.endswith(f"{t.pk}/")
+        assert t.path == (t.parent.path if t.parent else "") + f"{t.pk}/"
