@@ -128,7 +128,9 @@ class SchemeForm(forms.Form):
 
 class PeriodForm(forms.Form):
     scheme = forms.ModelChoiceField(
-        label=_("考核方案"), queryset=EvaluationScheme.objects.filter(is_active=True)
+        label=_("考核方案"),
+        queryset=EvaluationScheme.objects.filter(is_active=True),
+        empty_label=None,
     )
     kind = forms.ChoiceField(label=_("周期类型"), choices=PeriodKind.choices)
     start = forms.DateField(

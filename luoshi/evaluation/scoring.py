@@ -86,8 +86,13 @@ class Result:
     tasks_counted: int = 0
 
 
+_ZONE: list = []
+
+
 def _local_date(value: dt.datetime) -> dt.date:
-    return timezone.localtime(value, ZoneInfo(settings.TIME_ZONE)).date()
+    if not _ZONE:
+        _ZONE.append(ZoneInfo(settings.TIME_ZONE))
+    return value.astimezone(_ZONE[0]).date()
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -143,10 +148,12 @@ def compute(period: EvaluationPeriod, as_of: dt.date, cal: WorkCalendar | None =
         rows = with_timeliness(closed).values_list(
             "id", "code", "lead_unit_id", "closed_on", "timeliness"
         )
+        words_on_time, words_extended = _("按期办结"), _("延期后按期办结")
+        template = _("%(code)s %(words)s（%(day)s）")
         for tid, code, unit_id, closed_on, timeliness in rows.iterator(chunk_size=CHUNK):
             tasks_counted.add(tid)
             if timeliness in (Timeliness.ON_TIME, Timeliness.EXTENDED):
-                words = _("按期办结") if timeliness == Timeliness.ON_TIME else _("延期后按期办结")
+                words = words_on_time if timeliness == Timeliness.ON_TIME else words_extended
                 items.append(
                     Item(
                         unit_id,
@@ -156,8 +163,7 @@ def compute(period: EvaluationPeriod, as_of: dt.date, cal: WorkCalendar | None =
                         "tasks.task",
                         tid,
                         closed_on,
-                        _("%(code)s %(words)s（%(day)s）")
-                        % {"code": code, "words": words, "day": _fmt(closed_on)},
+                        template % {"code": code, "words": words, "day": _fmt(closed_on)},
                     )
                 )
     if scheme.grade_points:
@@ -169,9 +175,11 @@ def compute(period: EvaluationPeriod, as_of: dt.date, cal: WorkCalendar | None =
         )
         for row in grades.iterator(chunk_size=CHUNK):
             latest[row[0]] = row
+        template = _("%(code)s 质量等次 %(grade)s")
+        grade_points = {g: scheme.grade_value(g) for g in "ABCD"}
         for tid, gid, grade, at, unit_id, code in latest.values():
             tasks_counted.add(tid)
-            points = scheme.grade_value(grade)
+            points = grade_points.get(grade)
             if points:
                 items.append(
                     Item(
@@ -182,7 +190,7 @@ def compute(period: EvaluationPeriod, as_of: dt.date, cal: WorkCalendar | None =
                         "evaluation.qualitygrade",
                         gid,
                         _local_date(at),
-                        _("%(code)s 质量等次 %(grade)s") % {"code": code, "grade": grade},
+                        template % {"code": code, "grade": grade},
                     )
                 )
 
@@ -200,6 +208,7 @@ def compute(period: EvaluationPeriod, as_of: dt.date, cal: WorkCalendar | None =
             .values_list("id", "code", "lead_unit_id", "due", "closed_at", "state")
         )
         before_start = start - dt.timedelta(days=1)
+        template = _("%(code)s 逾期 %(days)d 个工作日（%(since)s 至 %(until)s，时限 %(due)s）")
         for tid, code, unit_id, due, closed_at, state in rows.iterator(chunk_size=CHUNK):
             tasks_counted.add(tid)
             since = max(due, before_start)
@@ -220,7 +229,7 @@ def compute(period: EvaluationPeriod, as_of: dt.date, cal: WorkCalendar | None =
                     "tasks.task",
                     tid,
                     due,
-                    _("%(code)s 逾期 %(days)d 个工作日（%(since)s 至 %(until)s，时限 %(due)s）")
+                    template
                     % {
                         "code": code,
                         "days": days,
@@ -345,6 +354,7 @@ def _missed_reports(items, tasks_counted, rule, start, end, as_of, start_dt, end
         "id", "code", "lead_unit_id", "report_cycle", "report_day", "assigned_at", "closed_at"
     )
     grace = dt.timedelta(days=FIRST_REPORT_GRACE_DAYS)
+    template = _("%(code)s %(start)s 至 %(end)s 的进展未按期反馈（截止 %(deadline)s）")
     for tid, code, lead, cycle, report_day, assigned_at, closed_at in rows.iterator(
         chunk_size=CHUNK
     ):
@@ -376,7 +386,7 @@ def _missed_reports(items, tasks_counted, rule, start, end, as_of, start_dt, end
                         "tasks.task",
                         tid,
                         deadline,
-                        _("%(code)s %(start)s 至 %(end)s 的进展未按期反馈（截止 %(deadline)s）")
+                        template
                         % {
                             "code": code,
                             "start": _fmt(w_start),

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from luoshi.access import policy
@@ -33,6 +33,7 @@ from luoshi.evaluation.models import (
     UnitScore,
 )
 from luoshi.lib import clock
+from luoshi.lib.bulk import insert_rows
 from luoshi.org.models import UnitKind
 from luoshi.tasks.models import EventKind, Task, TaskState
 from luoshi.tasks.services.history import task_event_record
@@ -381,23 +382,7 @@ def period_score(*, actor, period: EvaluationPeriod, as_of: dt.date | None = Non
         result = scoring.compute(period, as_of)
         ScoreItem.objects.filter(period=period).delete()
         UnitScore.objects.filter(period=period).delete()
-        ScoreItem.objects.bulk_create(
-            (
-                ScoreItem(
-                    period=period,
-                    unit_id=i.unit_id,
-                    kind=i.kind,
-                    points=i.points,
-                    task_id=i.task_id,
-                    ref_model=i.ref_model,
-                    ref_id=i.ref_id,
-                    on_date=i.on_date,
-                    explanation=i.explanation[:300],
-                )
-                for i in result.items
-            ),
-            batch_size=2000,
-        )
+        _insert_items(period, result.items)
         adjust = _adjustment_totals(period)
         prev = previous_period(period)
         prev_rows = (
@@ -448,6 +433,55 @@ def period_score(*, actor, period: EvaluationPeriod, as_of: dt.date | None = Non
             },
         )
     return len(scores)
+
+
+def _insert_items(period: EvaluationPeriod, items: list[scoring.Item]) -> None:
+    """INSERT the items with lib.bulk: hundreds of thousands of rows for a year of a city,
+    where bulk_create's model machinery would cost more than the insert itself."""
+    ops = connection.ops
+    sqlite = connection.vendor == "sqlite"
+
+    def points(value: Decimal):
+        return str(value) if sqlite else value
+
+    dates: dict = {}
+
+    def day(value):
+        if value is None:
+            return None
+        found = dates.get(value)
+        if found is None:
+            found = dates[value] = ops.adapt_datefield_value(value)
+        return found
+
+    insert_rows(
+        ScoreItem,
+        (
+            "period_id",
+            "unit_id",
+            "kind",
+            "points",
+            "task_id",
+            "ref_model",
+            "ref_id",
+            "on_date",
+            "explanation",
+        ),
+        [
+            (
+                period.pk,
+                i.unit_id,
+                i.kind,
+                points(i.points),
+                i.task_id,
+                i.ref_model,
+                i.ref_id,
+                day(i.on_date),
+                i.explanation[:300],
+            )
+            for i in items
+        ],
+    )
 
 
 def _adjustment_totals(period: EvaluationPeriod) -> dict[int, Decimal]:
