@@ -81,6 +81,7 @@ bench: install
 	$(BIN)/python -m bench.ledger
 	$(BIN)/python -m bench.meetings
 	$(BIN)/python -m bench.bulletin $(BENCH_BULLETIN_ARGS)
+	$(BIN)/python -m bench.evaluation $(BENCH_EVALUATION_ARGS)
 	$(BIN)/python -m bench.policies $(BENCH_POLICIES_ARGS)
 
 messages: install
