@@ -135,7 +135,7 @@ def review_create(
 
 @transaction.atomic
 def review_close(*, actor: User, review: CadreReview) -> CadreReview:
-    review = CadreReview.objects.select_for_update().select_related("scope_unit").get(pk=review.pk)
+    review = CadreReview.objects.select_for_update().get(pk=review.pk)
     if not policy.can_manage_review(actor, review):
         raise PermissionDenied(policy.denial_message("cadre.manage"))
     if not review.is_open:
