@@ -349,6 +349,54 @@ def sheets_about(review: CadreReview, cadre_id: int):
     )
 
 
+def results_workbook(review: CadreReview, results: list[CadreResult]) -> bytes:
+    """The results table as .xlsx; names typed by users are written as text (lib.xlsx)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from luoshi.lib.xlsx import safe_row
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("评价结果")
+    safe_row(ws, 1, [review.name])
+    ws["A1"].font = Font(bold=True)
+    header = [
+        _("干部"),
+        _("职务"),
+        _("单位"),
+        *[str(d.label) for d in Dimension],
+        _("总分"),
+        _("等次"),
+        _("已评"),
+        _("应评"),
+    ]
+    safe_row(ws, 2, header)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for n, r in enumerate(results, start=3):
+        cadre = r.item.cadre
+        safe_row(
+            ws,
+            n,
+            [
+                cadre.display_name,
+                cadre.title,
+                r.item.unit.display_name if r.item.unit_id else "",
+                *[v for _label, v in r.by_dimension],
+                r.overall,
+                r.band,
+                r.sheets,
+                r.expected,
+            ],
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 # --- evidence -------------------------------------------------------------------------------
 
 

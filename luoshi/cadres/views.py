@@ -7,18 +7,24 @@ A reviewer: their rounds and cadres, and the sheet of one cadre with the evidenc
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.access import policy
 from luoshi.access.views import rule
+from luoshi.audit.services import audit_log
 from luoshi.cadres import services
 from luoshi.cadres.forms import ReviewForm, SheetForm
 from luoshi.cadres.models import Dimension, ReviewCadre, Reviewer, ReviewSheet
 from luoshi.lib.forms import add_service_errors
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @rule("cadre.results")
@@ -65,6 +71,24 @@ def review_detail(request, pk: int):
             "reviewers": review.reviewers.select_related("user", "user__unit"),
         },
     )
+
+
+@rule("cadre.results")
+@require_safe
+def results_export(request, pk: int):
+    """The results table as .xlsx (the rows the reader may read)."""
+    review = policy.get_review_for_user(request.user, pk)
+    results = services.review_results(review, policy.visible_review_cadres(request.user, review))
+    data = services.results_workbook(review, results)
+    audit_log(actor=request.user, action="cadre.results.export", obj=review)
+    name = _("%(name)s 评价结果.xlsx") % {"name": review.name}
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"results.xlsx\"; filename*=UTF-8''{quote(name)}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @rule("cadre.manage")

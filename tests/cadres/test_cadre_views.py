@@ -210,3 +210,31 @@ def test_menu_entries(world, today, login):
     assert reverse("cadres:mine") in login(world.lead_head).get(home).content.decode()
     page = login(world.lead_liaison).get(home).content.decode()
     assert "/cadres/" not in page
+
+
+def test_results_export(world, today, login, review):
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet_submit(
+        actor=world.other_head,
+        review=review,
+        cadre=world.lead_head,
+        scores={d.value: (9, "") for d in Dimension},
+    )
+    url = reverse("cadres:export", args=[review.pk])
+    response = login(world.sup).get(url)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert ws["A1"].value == review.name
+    assert [c.value for c in ws[2]][:4] == ["干部", "职务", "单位", "政治过硬"]
+    rows = {r[0].value: [c.value for c in r] for r in ws.iter_rows(min_row=3)}
+    assert rows["lead_head"][3:10] == [9, 9, 9, 9, 9, 9, "优秀"]
+    assert set(rows) == {"lead_head", "co_head", "leader_in"}
+    # a leader scoped to A: A's cadre only; outsiders 404, units 403
+    ws = load_workbook(io.BytesIO(login(world.leader_in).get(url).content)).active
+    assert [r[0].value for r in ws.iter_rows(min_row=3)] == ["lead_head"]
+    assert login(world.leader_out).get(url).status_code == 404
+    assert login(world.lead_head).get(url).status_code == 403
+    assert AuditEvent.objects.filter(action="cadre.results.export").count() == 2

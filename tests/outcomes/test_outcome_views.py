@@ -232,3 +232,14 @@ def test_menu_entry(world, today, login):
     assert url in login(world.sup).get(reverse("home")).content.decode()
     assert url in login(world.lead_liaison).get(reverse("home")).content.decode()
     assert url not in login(world.sysadmin).get(reverse("org:units")).content.decode()
+
+
+def test_the_list_reads_a_bounded_number_of_queries(
+    world, today, login, django_assert_max_num_queries
+):
+    for n in range(30):
+        _record(world, text=f"第{n}条表彰。", cadre=world.lead_head if n % 2 else None)
+    client = login(world.sup)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("outcomes:list"))
+    assert response.content.decode().count("条表彰。") == 30
