@@ -16,9 +16,11 @@ def task_event_record(
     message: str = "",
     data: dict[str, Any] | None = None,
 ) -> TaskEvent:
-    """Append one event to the task's history. History is never edited. Outgoing webhooks
+    """Append one event to the task's history. History is never edited. The search index
+    takes the task or report it is about (luoshi.search.indexing); outgoing webhooks
     (luoshi.api.webhooks) are queued for it once the transaction commits."""
     from luoshi.api.webhooks import on_task_event
+    from luoshi.search.indexing import on_task_event as search_index
 
     event = TaskEvent.objects.create(
         task=task,
@@ -29,5 +31,6 @@ def task_event_record(
         message=message,
         data=data or {},
     )
+    search_index(event)
     on_task_event(event)
     return event

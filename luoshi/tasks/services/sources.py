@@ -62,4 +62,7 @@ def source_create(
     source.full_clean()
     source.save()
     audit_log(actor=actor, action="source.create", obj=source, data={"code": source.code})
+    from luoshi.search.indexing import index_source
+
+    index_source(source)
     return source

@@ -1,0 +1,3 @@
+from __future__ import annotations
+
+from tests.access.conftest import login, today, world  # noqa: F401
