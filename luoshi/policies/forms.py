@@ -3,6 +3,8 @@ change of status."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy
@@ -15,6 +17,7 @@ from luoshi.tasks.forms.widgets import date_field
 
 DEFAULT_ROWS = 3
 MAX_ROWS = 50
+ROW_KEY = re.compile(r"^d(\d{1,3})-")
 
 
 class PolicyForm(forms.Form):
@@ -126,10 +129,9 @@ class DeliverableGrid:
         self.errors: list[str] = []
         n = DEFAULT_ROWS
         if data is not None:
-            try:
-                n = max(1, min(int(data.get("rows", DEFAULT_ROWS)), MAX_ROWS))
-            except ValueError:
-                n = DEFAULT_ROWS
+            # as many rows as were posted (rows added with 再加一行 are numbered on)
+            indices = {int(m.group(1)) for key in data if (m := ROW_KEY.match(key))}
+            n = min(max(indices, default=DEFAULT_ROWS - 1) + 1, MAX_ROWS)
         index = UnitNameIndex()
         self.forms = [DeliverableForm(data, prefix=f"d{i}") for i in range(n)]
         for form in self.forms:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.policy_list, name="list"),
     path("export/", views.export_policies, name="export"),
     path("new/", views.policy_create, name="create"),
+    path("row/", views.deliverable_row, name="row"),
     path("<int:pk>/", views.policy_detail, name="detail"),
     path("<int:pk>/edit/", views.policy_edit, name="edit"),
     path("<int:pk>/deliverables/", views.deliverables_add, name="deliverables_add"),

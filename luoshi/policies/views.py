@@ -21,7 +21,14 @@ from luoshi.lib.downloads import uploaded_file_response
 from luoshi.lib.forms import add_service_errors
 from luoshi.policies import queries, services
 from luoshi.policies.export import deliverables_workbook, policies_workbook
-from luoshi.policies.forms import DeliverableGrid, GoalLinkForm, PolicyForm, StatusForm
+from luoshi.policies.forms import (
+    MAX_ROWS,
+    DeliverableForm,
+    DeliverableGrid,
+    GoalLinkForm,
+    PolicyForm,
+    StatusForm,
+)
 from luoshi.policies.models import PolicyGoal, PolicyLevel, PolicyStatus
 from luoshi.tasks.forms.units import active_units
 
@@ -129,6 +136,18 @@ def policy_create(request):
                 )
                 return redirect("policies:detail", pk=created.pk)
     return render(request, "policies/policy_form.html", {"form": form, **_grid_context(grid)})
+
+
+@rule("policy.manage")
+@require_GET
+def deliverable_row(request):
+    """htmx: one more blank row of the deliverables grid (`n`: rows already there)."""
+    try:
+        n = max(0, min(int(request.GET.get("n", "0")), MAX_ROWS - 1))
+    except ValueError:
+        n = 0
+    form = DeliverableForm(prefix=f"d{n}")
+    return render(request, "policies/_deliverable_row.html", {"f": form, "number": n + 1})
 
 
 @rule("policy.manage")

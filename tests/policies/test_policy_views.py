@@ -318,3 +318,24 @@ def test_list_query_count_does_not_grow_with_policies(
         )
     with django_assert_max_num_queries(14):
         assert client.get(reverse("policies:list")).status_code == 200
+
+
+def test_one_more_row(world, today, login):
+    response = login(world.sup).get(reverse("policies:row"), {"n": "3"})
+    assert response.status_code == 200
+    html = page(response)
+    assert 'name="d3-promise"' in html and 'data-row="4"' in html
+    assert login(world.mayor).get(reverse("policies:row")).status_code == 403
+
+
+def test_rows_added_in_the_page_are_read(world, today, login):
+    data = _register(
+        **{"d4-promise": "第五行的承诺。", "d4-lead_unit": "市财政局", "d4-due": "2026-09-30"}
+    )
+    assert login(world.sup).post(reverse("policies:create"), data).status_code == 302
+    p = Policy.objects.get(title="关于支持科技创新的若干政策")
+    assert [d.task.lead_unit for d in p.deliverables.order_by("number")] == [
+        world.a,
+        world.b,
+        world.c,
+    ]
