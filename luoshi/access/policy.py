@@ -216,6 +216,7 @@ def _not_now(action: str, task: Task, mine: TaskUnit | None) -> str:
         "task.milestone": _("任务当前状态为“%(state)s”，不能标记节点完成。"),
         "task.suspend": _("任务当前状态为“%(state)s”，不能暂缓。"),
         "task.cancel": _("任务当前状态为“%(state)s”，不能撤销。"),
+        "task.comment": _("任务当前状态为“%(state)s”，不能批示。"),
     }
     sentence = sentences.get(action, _("任务当前状态为“%(state)s”，不能执行此操作。"))
     return sentence % {"state": state}
@@ -231,6 +232,8 @@ def denial_message(action: str, user=None, task: Task | None = None) -> str:
     if task is None or user is None or not _active(user):
         return _who_may(action)
     role = user.role
+    if action == "task.comment":
+        return _not_now(action, task, None) if role == Role.LEADER else _who_may(action)
     if action in TASK_OFFICE_ACTIONS:
         return _not_now(action, task, None) if role in OFFICE_ROLES else _who_may(action)
     mine = own_assignment(user, task)
