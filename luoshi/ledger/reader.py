@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 HEADER_SCAN_ROWS = 15
+UNPACKED_FACTOR = 10  # the unpacked workbook may be at most this many times the size limit
 
 # field key → (label as exported, synonyms as offices write them)
 FIELDS: dict[str, tuple] = {
@@ -213,6 +214,19 @@ def open_workbook(data: bytes):
     check_file(len(data), data[:8])
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ValidationError(
+            _("文件不是有效的 Excel 工作簿（.xlsx），或已损坏。"), code="not_xlsx"
+        ) from exc
+    unpacked = sum(info.file_size for info in zf.infolist())
+    if unpacked > UNPACKED_FACTOR * max_bytes():
+        # a "zip bomb": a small file that unpacks to gigabytes is refused before unpacking
+        raise ValidationError(
+            _("文件解压后过大（%(mb)d MB），不像是一份台账，未读取。")
+            % {"mb": unpacked // 1024 // 1024},
+            code="too_big",
+        )
+    try:
         if zf.testzip() is not None:
             raise zipfile.BadZipFile
         wb = openpyxl.load_workbook(

@@ -178,3 +178,16 @@ def test_failure_on_the_last_row_leaves_nothing(city):
         plan_commit(actor=city.sup, plan=plan, source=source)
     assert count_rows([*MODELS]) == before
     assert not Task.objects.filter(title__startswith="新任务").exists()
+
+
+def test_zip_bomb_refused_before_unpacking(city, settings):
+    settings.LUOSHI = {"IMPORT_MAX_BYTES": 1024 * 1024}
+    data = simple_ledger([["1", "任务", "", "市财政局", "", "年底前"]])
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr("xl/padding.bin", b"\0" * (12 * 1024 * 1024))  # 12 MB of zeros
+    assert len(out.getvalue()) < 1024 * 1024
+    _refused(city, out.getvalue(), "解压后过大")
