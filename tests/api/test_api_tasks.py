@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from luoshi.api.schemas import TaskPage
 from luoshi.audit.models import AuditEvent
 from luoshi.reports.models import ProgressReport
 from luoshi.tasks.models import Task
@@ -26,6 +27,8 @@ def test_pagination(api, world):
     assert len(second["results"]) == 2
     assert not {r["code"] for r in first["results"]} & {r["code"] for r in second["results"]}
     assert sup.get("tasks", page=9).json()["results"] == []
+    # the list is built to the published schema (it is returned without a second validation)
+    TaskPage.model_validate(first)
 
 
 @pytest.mark.parametrize(
