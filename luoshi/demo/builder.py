@@ -15,6 +15,7 @@ from django.db import transaction
 
 from luoshi.demo import catalogue
 from luoshi.demo.catalogue import TaskSpec
+from luoshi.demo.evaluation import build_evaluation
 from luoshi.demo.goals import GOALS
 from luoshi.demo.meetings import build_meetings
 from luoshi.demo.other_sources import DOCUMENT, INSTRUCTION, MEETING
@@ -92,6 +93,7 @@ class DemoBuilder:
         build_meetings(people=self.people, today=self.today)
         build_supervision(people=self.people, units=self.units, today=self.today)
         build_policies(people=self.people, units=self.units, today=self.today)
+        build_evaluation(people=self.people, today=self.today)
 
     # --- sources -------------------------------------------------------------------------
     def _source(self, kind: str, day: dt.date, **fields) -> Source:
