@@ -22,11 +22,15 @@ def period_text(date_from: dt.date, date_to: dt.date) -> str:
             return _("%(year)d年%(month)d月") % {"year": date_from.year, "month": date_from.month}
         if date_from.year == date_to.year and date_from.month % 3 == 1:
             if date_to.month == date_from.month + 2:
-                quarter = "一二三四"[date_from.month // 3]
-                return _("%(year)d年第%(quarter)s季度") % {
-                    "year": date_from.year,
-                    "quarter": quarter,
-                }
+                # one string per quarter: the Chinese numeral is part of the words, so that
+                # English reads "Q4 2026" rather than a Chinese numeral in an English phrase
+                quarters = (
+                    _("%(year)d年第一季度"),
+                    _("%(year)d年第二季度"),
+                    _("%(year)d年第三季度"),
+                    _("%(year)d年第四季度"),
+                )
+                return quarters[date_from.month // 3] % {"year": date_from.year}
             if date_from.month == 1 and date_to.month == 12:
                 return _("%(year)d年") % {"year": date_from.year}
     start = _("%(year)d年%(month)d月%(day)d日") % {
