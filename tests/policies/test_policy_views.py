@@ -339,3 +339,11 @@ def test_rows_added_in_the_page_are_read(world, today, login):
         world.b,
         world.c,
     ]
+
+
+def test_the_task_page_links_back_to_its_policy(world, today, login):
+    html = page(login(world.liaison_b).get(reverse("tasks:detail", args=[world.d2.task.pk])))
+    assert f"{reverse('policies:detail', args=[world.jobs.pk])}#deliverable-2" in html
+    assert "政策兑现事项第 2 项" in html
+    html = page(login(world.sup).get(reverse("tasks:detail", args=[world.goal.pk])))
+    assert "policy-backlink" not in html
