@@ -19,6 +19,7 @@ from luoshi.demo.evaluation import build_evaluation
 from luoshi.demo.goals import GOALS
 from luoshi.demo.meetings import build_meetings
 from luoshi.demo.other_sources import DOCUMENT, INSTRUCTION, MEETING
+from luoshi.demo.outcomes import build_outcomes
 from luoshi.demo.people import People, build_people
 from luoshi.demo.plan import Planner
 from luoshi.demo.policies import build_policies
@@ -93,6 +94,7 @@ class DemoBuilder:
         build_meetings(people=self.people, today=self.today)
         build_supervision(people=self.people, units=self.units, today=self.today)
         build_policies(people=self.people, units=self.units, today=self.today)
+        build_outcomes(people=self.people, today=self.today)  # scoring reads them
         build_evaluation(people=self.people, today=self.today)
 
     # --- sources -------------------------------------------------------------------------
