@@ -251,12 +251,10 @@ def compute(period: EvaluationPeriod, as_of: dt.date, cal: WorkCalendar | None =
         rows = SupervisionNotice.objects.filter(
             issued_at__gte=start_dt, issued_at__lt=end_dt
         ).values_list("id", "unit_id", "task_id", "year", "seq", "issued_at", "task__code")
+        numbered = _("督办〔%(year)d〕%(seq)d号")
+        template = _("%(code)s 被下发%(number)s")
         for nid, unit_id, tid, year, seq, issued_at, code in rows.iterator(chunk_size=CHUNK):
-            number = (
-                _("督办〔%(year)d〕%(seq)d号") % {"year": year, "seq": seq}
-                if year and seq
-                else f"#{nid}"
-            )
+            number = numbered % {"year": year, "seq": seq} if year and seq else f"#{nid}"
             items.append(
                 Item(
                     unit_id,
@@ -266,7 +264,7 @@ def compute(period: EvaluationPeriod, as_of: dt.date, cal: WorkCalendar | None =
                     "supervision.supervisionnotice",
                     nid,
                     _local_date(issued_at),
-                    _("%(code)s 被下发%(number)s") % {"code": code, "number": number},
+                    template % {"code": code, "number": number},
                 )
             )
     failed = rules.get(RuleKind.RECHECK_FAILED)
@@ -274,6 +272,7 @@ def compute(period: EvaluationPeriod, as_of: dt.date, cal: WorkCalendar | None =
         rows = Recheck.objects.filter(
             state=RecheckState.FAILED, verdict_at__gte=start_dt, verdict_at__lt=end_dt
         ).values_list("id", "unit_id", "task_id", "verdict_at", "task__code")
+        template = _("%(code)s 回头看未通过")
         for rid, unit_id, tid, at, code in rows.iterator(chunk_size=CHUNK):
             items.append(
                 Item(
@@ -284,7 +283,7 @@ def compute(period: EvaluationPeriod, as_of: dt.date, cal: WorkCalendar | None =
                     "rechecks.recheck",
                     rid,
                     _local_date(at),
-                    _("%(code)s 回头看未通过") % {"code": code},
+                    template % {"code": code},
                 )
             )
     outcome_kinds = [
@@ -297,8 +296,9 @@ def compute(period: EvaluationPeriod, as_of: dt.date, cal: WorkCalendar | None =
             .filter(kind__in=outcome_kinds)
             .values_list("id", "unit_id", "task_id", "kind", "recorded_on", "text")
         )
+        labels = {k: str(RuleKind(k).label) for k in outcome_kinds}
         for oid, unit_id, tid, kind, on, text in rows.iterator(chunk_size=CHUNK):
-            label = RuleKind(kind).label
+            label = labels[kind]
             items.append(
                 Item(
                     unit_id,
@@ -411,6 +411,8 @@ def _apply_caps(items: list[Item], rules: dict[str, ScoreRule]) -> None:
         if item.kind in capped and item.task_id is not None:
             per_task[(item.unit_id, item.kind, item.task_id)] += item.points
     extra: list[Item] = []
+    task_words = _("超过每任务上限 %(cap)s 分，按上限计")
+    unit_words = _("超过每单位上限 %(cap)s 分，按上限计")
     for (unit_id, kind, task_id), total in per_task.items():
         cap = capped[kind].task_cap
         if cap is not None and abs(total) > cap:
@@ -421,7 +423,7 @@ def _apply_caps(items: list[Item], rules: dict[str, ScoreRule]) -> None:
                     kind,
                     total - sign * cap,
                     task_id,
-                    _("超过每任务上限 %(cap)s 分，按上限计") % {"cap": cap},
+                    task_words % {"cap": cap},
                 )
             )
     items.extend(extra)
@@ -439,7 +441,7 @@ def _apply_caps(items: list[Item], rules: dict[str, ScoreRule]) -> None:
                     kind,
                     total - sign * cap,
                     None,
-                    _("超过每单位上限 %(cap)s 分，按上限计") % {"cap": cap},
+                    unit_words % {"cap": cap},
                 )
             )
 
