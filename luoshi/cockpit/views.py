@@ -19,6 +19,7 @@ from luoshi.cockpit.forms import LeaderCommentForm
 from luoshi.cockpit.services import leader_comment_add
 from luoshi.lib import clock
 from luoshi.lib.forms import add_service_errors
+from luoshi.tasks.models import Light
 
 DRILL_PAGE = 100
 
@@ -116,8 +117,51 @@ def drill(request):
 def timeline(request, pk: int):
     goal = policy.get_task_for_user(request.user, pk)
     today = clock.today()
-    context = {"goal": goal, "today": today, **queries.timeline(request.user, goal, today)}
+    data = queries.timeline(request.user, goal, today)
+    # The rows go to the page as JSON and are drawn there (one DOM pass), which keeps a tree
+    # of thousands of tasks quick: rendering them through the template takes seconds.
+    prefix = reverse("tasks:detail", args=[0])[: -len("0/")]
+    labels = {light: str(label) for light, label in Light.choices}
+    rows = [
+        {
+            "p": t.path,
+            "l": t.tree_level,
+            "c": t.code,
+            "t": t.title,
+            "u": f"{prefix}{t.pk}/",
+            "s": t.bar_start.isoformat(),
+            "d": t.due.isoformat() if t.due else "",
+            "o": t.ongoing,
+            "lt": t.light or "none",
+            "ln": labels.get(t.light, ""),
+            "pg": t.progress,
+            "x": t.bar_left,
+            "w": t.bar_width,
+            "m": [[m.left, m.title, m.due.isoformat(), _ms_class(m)] for m in t.milestone_list],
+            "e": [
+                [e.left, e.width, e.old_due.isoformat(), e.new_due.isoformat()]
+                for e in t.extension_list
+            ],
+        }
+        for t in data["rows"]
+    ]
+    context = {
+        "goal": goal,
+        "today": today,
+        "count": len(rows),
+        "rows_json": rows,
+        "first": data["first"],
+        "last": data["last"],
+        "ticks": data["ticks"],
+        "today_left": data["today_left"],
+    }
     return render(request, "cockpit/timeline.html", context)
+
+
+def _ms_class(milestone) -> str:
+    if milestone.completed_on:
+        return "done"
+    return "late" if milestone.late else ""
 
 
 @object_rule("task.comment")

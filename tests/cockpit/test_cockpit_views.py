@@ -133,7 +133,16 @@ def test_timeline_page(world, today, client):
     response = client.get(reverse("cockpit:timeline", args=[world.extended.pk]))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "延期：2026-01-30 → 2026-02-27" in body
-    assert body.count('class="gantt-row"') == 1
+    rows = json.loads(re.search(r'id="gantt-rows"[^>]*>(.*?)</script>', body, re.S).group(1))
+    assert len(rows) == 1
+    (row,) = rows
+    assert (row["c"], row["s"], row["d"], row["lt"]) == (
+        world.extended.code,
+        "2026-01-05",
+        "2026-02-27",
+        "blue",
+    )
+    assert [e[2:] for e in row["e"]] == [["2026-01-30", "2026-02-27"]]
+    assert row["u"] == reverse("tasks:detail", args=[world.extended.pk])
     client.force_login(world.liaison_d)
     assert client.get(reverse("cockpit:timeline", args=[world.late.pk])).status_code == 404

@@ -81,20 +81,104 @@
     window.addEventListener("resize", function () { made.forEach(function (c) { c.resize(); }); });
   }
 
-  // --- timeline: collapse / expand a task's sub-tree ------------------------------------------
+  // --- timeline: rows drawn from the page's JSON, collapse / expand a task's sub-tree -------
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined) { e.textContent = text; }
+    return e;
+  }
+
+  function ganttRows(root, rows) {
+    var w = root.dataset;
+    var today = w.today;
+    var frag = document.createDocumentFragment();
+    rows.forEach(function (r, i) {
+      var next = rows[i + 1];
+      var row = el("div", "gantt-row");
+      row.setAttribute("role", "row");
+      row.setAttribute("aria-level", String(r.l + 1));
+      row.dataset.path = r.p;
+      var name = el("div", "gantt-name");
+      name.setAttribute("role", "gridcell");
+      name.style.paddingLeft = r.l + "em";
+      if (next && next.p.indexOf(r.p) === 0) {
+        var b = el("button", "gantt-toggle", "▾");
+        b.type = "button";
+        b.setAttribute("aria-expanded", "true");
+        b.setAttribute("aria-label", w.wFold);
+        name.appendChild(b);
+      }
+      var a = el("a", "", r.t);
+      a.href = r.u;
+      a.title = r.c + " " + r.t;
+      name.appendChild(a);
+      var track = el("div", "gantt-track");
+      track.setAttribute("role", "gridcell");
+      var t = el("span", "gantt-today");
+      t.style.left = today + "%";
+      track.appendChild(t);
+      var bar = el("span", "gantt-bar light-bg-" + r.lt + (r.d ? "" : " open-ended"));
+      bar.style.left = r.x + "%";
+      bar.style.width = r.w + "%";
+      bar.title = r.c + "：" + r.s + " → " + (r.d || (r.o ? w.wOngoing : "—")) + "，" + w.wProgress + " " + r.pg + "%";
+      var pg = el("span", "gantt-progress");
+      pg.style.width = r.pg + "%";
+      bar.appendChild(pg);
+      track.appendChild(bar);
+      r.e.forEach(function (e) {
+        var x = el("span", "gantt-ext");
+        x.style.left = e[0] + "%";
+        x.style.width = e[1] + "%";
+        x.title = w.wExtended + "：" + e[2] + " → " + e[3];
+        track.appendChild(x);
+      });
+      r.m.forEach(function (m) {
+        var d = el("span", "gantt-ms" + (m[3] ? " " + m[3] : ""));
+        d.style.left = m[0] + "%";
+        d.title = m[1] + "：" + m[2];
+        track.appendChild(d);
+      });
+      row.appendChild(name);
+      row.appendChild(track);
+      frag.appendChild(row);
+    });
+    root.appendChild(frag);
+  }
+
+  function ganttTable(rows) {
+    var details = document.getElementById("gantt-fallback");
+    if (!details) { return; }
+    details.addEventListener("toggle", function () {
+      var body = details.querySelector("tbody");
+      if (!details.open || body.childElementCount) { return; }
+      var frag = document.createDocumentFragment();
+      rows.forEach(function (r) {
+        var tr = el("tr");
+        var first = el("td", "", r.c + " " + r.t);
+        first.style.paddingLeft = r.l + "em";
+        tr.appendChild(first);
+        tr.appendChild(el("td", "tnum", r.s));
+        tr.appendChild(el("td", "tnum", r.d || "—"));
+        tr.appendChild(el("td", "", r.m.map(function (m) { return m[2] + " " + m[1]; }).join("；")));
+        tr.appendChild(el("td", "", r.e.map(function (e) { return e[2] + " → " + e[3]; }).join("；")));
+        tr.appendChild(el("td", "", r.ln));
+        frag.appendChild(tr);
+      });
+      body.appendChild(frag);
+    });
+  }
+
   function gantt() {
     var root = document.getElementById("gantt");
-    if (!root) { return; }
-    var rows = Array.prototype.slice.call(root.querySelectorAll(".gantt-row"));
-    // a toggle only where the next row is a child
-    rows.forEach(function (row, i) {
-      var next = rows[i + 1];
-      var button = row.querySelector(".gantt-toggle");
-      if (button && !(next && next.dataset.path.indexOf(row.dataset.path) === 0)) { button.remove(); }
-    });
+    var rows = data("gantt-rows");
+    if (!root || !rows) { return; }
+    ganttRows(root, rows);
+    ganttTable(rows);
+    var all = Array.prototype.slice.call(root.querySelectorAll(".gantt-row"));
     function apply() {
       var closed = [];
-      rows.forEach(function (row) {
+      all.forEach(function (row) {
         var path = row.dataset.path;
         while (closed.length && path.indexOf(closed[closed.length - 1]) !== 0) { closed.pop(); }
         row.hidden = closed.length > 0;
@@ -120,6 +204,7 @@
         apply();
       });
     });
+    root.setAttribute("data-ready", "1");
   }
 
   document.addEventListener("DOMContentLoaded", function () { charts(); gantt(); });
