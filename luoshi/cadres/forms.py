@@ -113,3 +113,14 @@ class SheetForm(forms.Form):
             initial[f"{s.dimension}_grade"] = str(s.grade)
             initial[f"{s.dimension}_comment"] = s.comment
         return initial
+
+
+class AddPeopleForm(ReviewForm):
+    """增加人员: the round's form without its name and period; both lists optional."""
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        for name in ("name", "date_from", "date_to"):
+            del self.fields[name]
+        self.fields["cadres"].required = False
+        self.fields["reviewers"].required = False

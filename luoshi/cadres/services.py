@@ -85,23 +85,7 @@ def review_create(
         err("cadres", _("请选择被评价的干部。"))
     if not reviewers:
         err("reviewers", _("请指定评价人。"))
-    scope = policy.scope_units(actor)
-    for c in cadres:
-        if not c.is_active or c.role not in CADRE_ROLES:
-            err("cadres", _("“%(name)s”不能作为被评价干部。") % {"name": c.display_name})
-        elif (
-            scope is not None
-            and c.role != Role.LEADER
-            and not scope.filter(pk=c.unit_id or c.scope_unit_id or 0).exists()
-        ):
-            err("cadres", _("“%(name)s”不在您的管辖范围内。") % {"name": c.display_name})
-    for r in reviewers:
-        if not r.is_active or r.role not in REVIEWER_ROLES:
-            err(
-                "reviewers",
-                _("“%(name)s”不能作为评价人：评价人须是督查室人员、领导或单位负责人。")
-                % {"name": r.display_name},
-            )
+    _check_people(actor, cadres, reviewers, err)
     if len(cadres) == 1 and len(reviewers) == 1 and cadres[0].pk == reviewers[0].pk:
         err("reviewers", _("干部不能评价自己，请另行指定评价人。"))
     if errors:
@@ -129,6 +113,67 @@ def review_create(
             "cadres": [c.pk for c in cadres],
             "reviewers": [r.pk for r in reviewers],
         },
+    )
+    return review
+
+
+def _check_people(actor: User, cadres: list[User], reviewers: list[User], err) -> None:
+    scope = policy.scope_units(actor)
+    for c in cadres:
+        if not c.is_active or c.role not in CADRE_ROLES:
+            err("cadres", _("“%(name)s”不能作为被评价干部。") % {"name": c.display_name})
+        elif (
+            scope is not None
+            and c.role != Role.LEADER
+            and not scope.filter(pk=c.unit_id or c.scope_unit_id or 0).exists()
+        ):
+            err("cadres", _("“%(name)s”不在您的管辖范围内。") % {"name": c.display_name})
+    for r in reviewers:
+        if not r.is_active or r.role not in REVIEWER_ROLES:
+            err(
+                "reviewers",
+                _("“%(name)s”不能作为评价人：评价人须是督查室人员、领导或单位负责人。")
+                % {"name": r.display_name},
+            )
+
+
+@transaction.atomic
+def review_add(
+    *,
+    actor: User,
+    review: CadreReview,
+    cadres: Iterable[User] = (),
+    reviewers: Iterable[User] = (),
+) -> CadreReview:
+    """增加被评价干部或评价人 to an open round (none is removed: sheets may exist)."""
+    review = CadreReview.objects.select_for_update().get(pk=review.pk)
+    if not policy.can_manage_review(actor, review):
+        raise PermissionDenied(policy.denial_message("cadre.manage"))
+    if not review.is_open:
+        raise ValidationError(_("该评价已结束，不能再增加人员。"))
+    have_c = set(review.cadres.values_list("cadre_id", flat=True))
+    have_r = set(review.reviewers.values_list("user_id", flat=True))
+    cadres = [c for c in _people(cadres) if c.pk not in have_c]
+    reviewers = [r for r in _people(reviewers) if r.pk not in have_r]
+    errors: dict[str, list[str]] = {}
+
+    def err(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if not cadres and not reviewers:
+        err("cadres", _("请选择要增加的被评价干部或评价人（已在本次评价中的不重复增加）。"))
+    _check_people(actor, cadres, reviewers, err)
+    if errors:
+        raise ValidationError(errors)
+    ReviewCadre.objects.bulk_create(
+        [ReviewCadre(review=review, cadre=c, unit_id=c.unit_id) for c in cadres]
+    )
+    Reviewer.objects.bulk_create([Reviewer(review=review, user=r) for r in reviewers])
+    audit_log(
+        actor=actor,
+        action="cadre.review.add",
+        obj=review,
+        data={"cadres": [c.pk for c in cadres], "reviewers": [r.pk for r in reviewers]},
     )
     return review
 

@@ -20,7 +20,7 @@ from luoshi.access import policy
 from luoshi.access.views import rule
 from luoshi.audit.services import audit_log
 from luoshi.cadres import services
-from luoshi.cadres.forms import ReviewForm, SheetForm
+from luoshi.cadres.forms import AddPeopleForm, ReviewForm, SheetForm
 from luoshi.cadres.models import Dimension, ReviewCadre, Reviewer, ReviewSheet
 from luoshi.lib.forms import add_service_errors
 
@@ -112,6 +112,23 @@ def cadre_sheets(request, pk: int, cadre_pk: int):
         "cadres/sheets.html",
         {"review": review, "item": item, "sheets": services.sheets_about(review, item.cadre_id)},
     )
+
+
+@rule("cadre.manage")
+@require_http_methods(["GET", "POST"])
+def review_add(request, pk: int):
+    """增加人员: more cadres or reviewers for an open round."""
+    review = policy.get_review_for_user(request.user, pk, "cadre.manage")
+    form = AddPeopleForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_add(actor=request.user, review=review, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已增加人员。"))
+            return redirect("cadres:detail", pk=review.pk)
+    return render(request, "cadres/add.html", {"form": form, "review": review})
 
 
 @rule("cadre.manage")

@@ -264,3 +264,27 @@ def test_evidence_counts_the_units_tasks_and_names_only_what_the_reader_sees(wor
     assert blind["unit"]["overdue"] == [] and blind["unit"]["overdue_hidden"] == 1
     assert [o.text for o in seen["outcomes"]] == ["城市更新行动进度滞后。"]
     assert seen["owner"]["total"] == 0
+
+
+def test_people_are_added_to_an_open_round_once(world, today):
+    from luoshi.cadres.services import review_add
+
+    review = _round(world)
+    review_add(actor=world.sup, review=review, cadres=[world.other_head, world.lead_head])
+    assert review.cadres.count() == 3  # lead_head was there already
+    review_add(actor=world.sup, review=review, reviewers=[world.co_head])
+    assert review.reviewers.filter(user=world.co_head).exists()
+    before = count_rows(MODELS)
+    with pytest.raises(ValidationError) as exc:
+        review_add(actor=world.sup, review=review, cadres=[world.lead_head])
+    assert "请选择要增加的被评价干部或评价人" in exc.value.message_dict["cadres"][0]
+    with pytest.raises(ValidationError) as exc:
+        review_add(actor=world.sup, review=review, reviewers=[world.lead_liaison])
+    assert "评价人须是督查室人员、领导或单位负责人" in exc.value.message_dict["reviewers"][0]
+    with pytest.raises(PermissionDenied):
+        review_add(actor=world.leader_in, review=review, reviewers=[world.sup])
+    assert count_rows(MODELS) == before
+    review_close(actor=world.sup, review=review)
+    with pytest.raises(ValidationError) as exc:
+        review_add(actor=world.sup, review=review, reviewers=[world.sup])
+    assert exc.value.messages == ["该评价已结束，不能再增加人员。"]

@@ -238,3 +238,22 @@ def test_results_export(world, today, login, review):
     assert login(world.leader_out).get(url).status_code == 404
     assert login(world.lead_head).get(url).status_code == 403
     assert AuditEvent.objects.filter(action="cadre.results.export").count() == 2
+
+
+def test_add_people_over_http(world, today, login, review):
+    url = reverse("cadres:add", args=[review.pk])
+    assert login(world.leader_in).get(url).status_code == 403
+    assert login(world.sup_out).get(url).status_code == 404
+    client = login(world.sup)
+    assert url in client.get(reverse("cadres:detail", args=[review.pk])).content.decode()
+    before = count_rows(MODELS)
+    response = client.post(url, {})
+    assert "请选择要增加的被评价干部或评价人" in response.content.decode()
+    assert count_rows(MODELS) == before
+    response = client.post(url, {"cadres": [world.other_head.pk], "reviewers": [world.co_head.pk]})
+    assert response["Location"] == reverse("cadres:detail", args=[review.pk])
+    assert review.cadres.filter(cadre=world.other_head).exists()
+    assert (
+        reverse("cadres:sheet", args=[review.pk, world.lead_head.pk])
+        in login(world.co_head).get(reverse("cadres:mine")).content.decode()
+    )
