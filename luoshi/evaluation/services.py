@@ -371,15 +371,21 @@ def previous_period(period: EvaluationPeriod) -> EvaluationPeriod | None:
 
 
 def period_score(*, actor, period: EvaluationPeriod, as_of: dt.date | None = None) -> int:
-    """Score every unit of the period (replacing a draft's earlier rows); how many units."""
+    """Score every unit of the period (replacing a draft's earlier rows); how many units.
+
+    The events are read before the writing transaction opens, so a year's reading does not
+    hold SQLite's write lock; the period is locked and checked again before writing."""
     _require(actor, "evaluation.manage")
+    refused = _("考核周期已发布（冻结），不能重新计分；如需更正请录入调整。")
+    period = EvaluationPeriod.objects.select_related("scheme").get(pk=period.pk)
+    if period.frozen:
+        raise ValidationError(refused)
+    as_of = as_of or clock.today()
+    result = scoring.compute(period, as_of)
     with transaction.atomic():
         period = EvaluationPeriod.objects.select_for_update().get(pk=period.pk)
         if period.frozen:
-            raise ValidationError(_("考核周期已发布（冻结），不能重新计分；如需更正请录入调整。"))
-        today = clock.today()
-        as_of = as_of or today
-        result = scoring.compute(period, as_of)
+            raise ValidationError(refused)
         ScoreItem.objects.filter(period=period).delete()
         UnitScore.objects.filter(period=period).delete()
         _insert_items(period, result.items)
