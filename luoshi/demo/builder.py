@@ -15,6 +15,7 @@ from django.db import transaction
 
 from luoshi.demo import catalogue
 from luoshi.demo.catalogue import TaskSpec
+from luoshi.demo.cockpit import build_comments
 from luoshi.demo.evaluation import build_evaluation
 from luoshi.demo.goals import GOALS
 from luoshi.demo.meetings import build_meetings
@@ -95,6 +96,7 @@ class DemoBuilder:
         build_supervision(people=self.people, units=self.units, today=self.today)
         build_policies(people=self.people, units=self.units, today=self.today)
         build_outcomes(people=self.people, today=self.today)  # scoring reads them
+        build_comments(people=self.people, today=self.today)
         build_evaluation(people=self.people, today=self.today)
 
     # --- sources -------------------------------------------------------------------------
