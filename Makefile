@@ -83,6 +83,7 @@ bench: install
 	$(BIN)/python -m bench.bulletin $(BENCH_BULLETIN_ARGS)
 	$(BIN)/python -m bench.evaluation $(BENCH_EVALUATION_ARGS)
 	$(BIN)/python -m bench.policies $(BENCH_POLICIES_ARGS)
+	$(BIN)/python -m bench.cockpit $(BENCH_COCKPIT_ARGS)
 
 messages: install
 	cd luoshi && ../$(BIN)/django-admin makemessages -l en --ignore='static/vendor/*' \
