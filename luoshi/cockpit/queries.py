@@ -11,6 +11,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -236,8 +237,32 @@ def indicator_progress(qs: QuerySet[Task], limit: int | None = PANEL_ROWS * 2) -
     return rows
 
 
+CACHE_SECONDS = 600
+
+
+def _cache_key(user, today: dt.date) -> str:
+    """Users who see the same tasks share the figures: the office and leaders of the whole
+    tree, or of one unit's subtree (a scoped leader also sees the tasks they lead: their own).
+    The key carries the newest history entry's id: whatever changes a task's light, state,
+    due or closure writes one (DESIGN.md: every change writes history), so a change is seen
+    at once, and a page shown again before any change costs two small queries."""
+    latest = TaskEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    own = user.pk if user.role == "leader" and user.scope_unit_id else ""
+    return f"cockpit:{user.role}:{user.scope_unit_id}:{own}:{today.isoformat()}:{latest}"
+
+
 def cockpit(user, today: dt.date) -> dict:
-    """Everything the cockpit page shows, for this user's scope."""
+    """Everything the cockpit page shows, for this user's scope (cached until the next
+    change: _cache_key)."""
+    key = _cache_key(user, today)
+    data = cache.get(key)
+    if data is None:
+        data = _cockpit(user, today)
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def _cockpit(user, today: dt.date) -> dict:
     qs = policy.visible_tasks(user)
     cal = WorkCalendar()
     trend = on_time_trend(qs, today)

@@ -10,11 +10,18 @@ import re
 import time
 from pathlib import Path
 
+import pytest
+from django.core.cache import cache
 from playwright.sync_api import expect
 
 from luoshi.tasks.models import Task
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
 
 
 def test_leader_opens_the_cockpit_and_drills_into_a_red_figure(world, page, login):

@@ -50,6 +50,16 @@ def _user(username, role, unit=None, **extra) -> User:
     )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cockpit's figures are cached (keyed on the newest history entry): start empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def today():
     with clock.pinned_today(TODAY):

@@ -124,8 +124,24 @@ def test_the_cockpit_takes_a_bounded_number_of_queries(
     world, today, client, django_assert_max_num_queries
 ):
     client.force_login(world.sup)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         assert client.get(reverse("cockpit:index")).status_code == 200
+
+
+def test_figures_are_cached_until_the_next_change(
+    world, today, client, django_assert_max_num_queries
+):
+    from luoshi.cockpit import queries
+    from luoshi.tasks.services.lifecycle import task_suspend
+
+    client.force_login(world.leader)
+    assert client.get(reverse("cockpit:index")).status_code == 200
+    # shown again with nothing changed: only the session, the user, the key and the menu
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("cockpit:index")).status_code == 200
+    assert queries.cockpit(world.sup, today)["totals"]["yellow"] == 1
+    task_suspend(actor=world.sup, task=world.soon, reason="等待上级政策。")
+    assert queries.cockpit(world.sup, today)["totals"]["yellow"] == 0
 
 
 def test_timeline_page(world, today, client):
