@@ -277,7 +277,7 @@ def _cockpit(user, today: dt.date) -> dict:
         if event.task_id not in seen:
             seen.add(event.task_id)
             moved_rows.append(event)
-    return {
+    data = {
         "totals": totals(qs),
         "by_unit": lights_by_unit(qs),
         "by_source": lights_by_source(qs),
@@ -291,6 +291,11 @@ def _cockpit(user, today: dt.date) -> dict:
         "indicators": indicator_progress(qs),
         "week_start": week_start(today),
     }
+    # a panel lists its worst rows (the charts the same); the note under it gives the count
+    for panel in ("by_unit", "by_source", "by_category", "by_leader"):
+        data[f"{panel}_count"] = len(data[panel])
+        data[panel] = data[panel][:PANEL_ROWS]
+    return data
 
 
 # --- drill-down lists ------------------------------------------------------------------------

@@ -25,7 +25,11 @@ DRILL_PAGE = 100
 
 
 def _ledger(**params) -> str:
-    return reverse("tasks:list") + "?" + urlencode({k: v for k, v in params.items() if v})
+    return _ledger_url() + "?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def _ledger_url() -> str:
+    return reverse("tasks:list")
 
 
 def _with_links(rows: list[dict], param: str, **extra) -> list[dict]:
