@@ -84,6 +84,7 @@ bench: install
 	$(BIN)/python -m bench.evaluation $(BENCH_EVALUATION_ARGS)
 	$(BIN)/python -m bench.policies $(BENCH_POLICIES_ARGS)
 	$(BIN)/python -m bench.cockpit $(BENCH_COCKPIT_ARGS)
+	$(BIN)/python -m bench.api $(BENCH_API_ARGS)
 
 messages: install
 	cd luoshi && ../$(BIN)/django-admin makemessages -l en --ignore='static/vendor/*' \
