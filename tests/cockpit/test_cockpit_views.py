@@ -162,3 +162,34 @@ def test_timeline_page(world, today, client):
     assert row["u"] == reverse("tasks:detail", args=[world.extended.pk])
     client.force_login(world.liaison_d)
     assert client.get(reverse("cockpit:timeline", args=[world.late.pk])).status_code == 404
+
+
+def test_task_page_links_a_goal_with_sub_tasks_to_its_timeline(world, today, client):
+    from luoshi.tasks.services.editing import tasks_create_children
+    from luoshi.tasks.services.lifecycle import task_assign
+
+    handed, _drafted = tasks_create_children(
+        actor=world.sup,
+        parent=world.green,
+        rows=[
+            {"title": "开工十个重大项目", "lead_unit": world.a, "due": world.green.due},
+            {"title": "储备二十个重大项目", "lead_unit": world.a, "due": world.green.due},
+        ],
+    )
+    task_assign(actor=world.sup, task=handed)
+    client.force_login(world.liaison_a)
+    timeline = reverse("cockpit:timeline", args=[world.green.pk])
+    assert timeline in client.get(reverse("tasks:detail", args=[world.green.pk])).content.decode()
+    assert (
+        timeline not in client.get(reverse("tasks:detail", args=[world.late.pk])).content.decode()
+    )
+
+    def titles() -> list[str]:
+        body = client.get(timeline).content.decode()
+        found = re.search(r'id="gantt-rows"[^>]*>(.*?)</script>', body, re.S).group(1)
+        return [row["t"] for row in json.loads(found)]
+
+    # a draft stays out of a unit's tree: units never see drafts
+    assert titles() == ["实施重大项目攻坚行动", "开工十个重大项目"]
+    client.force_login(world.leader)
+    assert titles() == ["实施重大项目攻坚行动", "开工十个重大项目", "储备二十个重大项目"]
