@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.access import policy
 from luoshi.search.models import SearchEntry, SearchTerm
-from luoshi.search.terms import encode, query_terms, query_words
+from luoshi.search.terms import encode, index_terms, query_terms, query_words
 
 MAX_QUERY = 50
 PAGE_SIZE = 20
@@ -108,8 +108,11 @@ def search(user, raw: str, *, page: int = 1, kind: str = "") -> Results:
     if kind:
         qs = qs.filter(kind=kind)
     qs = _matching(qs, terms)
-    for w in words:  # the words themselves, not just their pairs (商环 straddles two words)
-        qs = qs.filter(text__icontains=w)
+    # the words themselves, not just their pairs (商环 straddles two words); a word that is one
+    # term (基准, 5g) is matched exactly by the index already and needs no reading of the text
+    for w in words:
+        if len(index_terms(w) & query_terms(w)) != 1 or len(query_terms(w)) != 1:
+            qs = qs.filter(text__icontains=w)
     candidates = list(
         qs.select_related("task", "source", "unit").order_by("-updated_at", "-id")[
             : MAX_CANDIDATES + 1
