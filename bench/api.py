@@ -82,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         city = build_city(args.tasks)
         with clock.pinned_today(TODAY):
             lights_refresh_all(today=TODAY)
+        with connection.cursor() as cursor:  # statistics of the lights just set
+            cursor.execute("ANALYZE")
         build_s = round(time.perf_counter() - started, 1)
         print(f"  built and lit in {build_s} s: {city}", flush=True)
 
