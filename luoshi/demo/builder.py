@@ -239,6 +239,11 @@ def demo_load(*, today: dt.date | None = None) -> None:
     """Load the demo as of `today` (default: the clock's today). Call only when
     demo_present() is False."""
     DemoBuilder(today or clock.today()).build()
+    # parts of the story are written in bulk (the daily runs it replays, renamed sources):
+    # rebuild the search index once at the end so that everything is found
+    from luoshi.search.indexing import reindex_all
+
+    reindex_all()
 
 
 def demo_summary() -> dict:

@@ -67,6 +67,7 @@ from luoshi.lib.bulk import insert_new, insert_rows
 from luoshi.lib.deadlines import DeadlineError, parse_deadline
 from luoshi.org.matching import UnitMatcher, split_unit_names, unit_matcher
 from luoshi.org.models import Role, Unit, User
+from luoshi.search.indexing import index_tasks
 from luoshi.tasks.models import (
     AssignmentRole,
     EventKind,
@@ -654,6 +655,9 @@ def plan_commit(
     for parent_task in touched_parents:
         if parent_task.state != TaskState.DRAFT:
             task_refresh(parent_task)
+    # tasks inserted in bulk do not pass through task_event_record: index them here, so that
+    # an imported ledger is found by search at once
+    index_tasks(order)
 
     # 2. changes (the office) and progress (the task's own unit)
     changed = progress = 0

@@ -92,6 +92,12 @@ def index_task(task) -> None:
     _save([_task_entry(task, clock.now())])
 
 
+def index_tasks(tasks: Iterable) -> None:
+    """Index many tasks at once (tasks written in bulk, e.g. a ledger import)."""
+    now = clock.now()
+    _save([_task_entry(task, now) for task in tasks])
+
+
 def index_report(report) -> None:
     _save([_report_entry(report, clock.now())])
 

@@ -264,3 +264,15 @@ def test_policies_land_and_one_is_paper():
     fgw = User.objects.get(username="fgw_lly")
     mine = policy_rows(fgw, today=DEMO_TODAY)
     assert private.pk in {p.pk for p in mine}
+
+
+def test_search_finds_the_demo_everywhere():
+    """The demo writes parts of its story in bulk; its search index is rebuilt at the end, so
+    every task, report and source is found (营商环境 inside longer titles included)."""
+    from luoshi.search.models import EntryKind, SearchEntry
+    from luoshi.search.query import search
+
+    assert SearchEntry.objects.filter(kind=EntryKind.TASK).count() == Task.objects.count()
+    assert SearchEntry.objects.filter(kind=EntryKind.SOURCE).count() == Source.objects.count()
+    office = User.objects.get(username="duchashi")
+    assert search(office, "营商环境").count > 0

@@ -86,3 +86,14 @@ def test_ids_drawn_for_an_import_do_not_collide_with_later_tasks(city):
     for t in Task.objects.exclude(pk__in=[before.pk, after.pk]):
         assert t.path.endswith(f"{t.pk}/")
         assert t.path == (t.parent.path if t.parent else "") + f"{t.pk}/"
+
+
+def test_imported_tasks_are_found_by_search_at_once(city):
+    """Tasks written in bulk skip task_event_record; the import indexes them itself."""
+    from luoshi.search.query import search
+
+    plan = plan_from_rows(ROWS, actor=city.sup, year=2026, resolutions={"各区政府": 0})
+    source = source_create(actor=city.sup, kind="document", title="分工方案", code="2026-WJ")
+    plan_commit(actor=city.sup, plan=plan, source=source)
+    found = search(city.sup, "营商环境")
+    assert [hit.entry.title for hit in found.hits] == ["优化营商环境"]
