@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "luoshi.search",
     "luoshi.cockpit",
     "luoshi.api",
+    "luoshi.campaigns",
+    "luoshi.clues",
+    "luoshi.security",
+    "luoshi.backup",
     "ninja",  # django-ninja: its Swagger UI files served from here, no CDN (docs/API.md)
     "luoshi.home",
     "luoshi.demo",
