@@ -106,6 +106,21 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     "search.use": OVERSIGHT_ROLES | UNIT_ROLES,
     # 领导驾驶舱: the office and leaders, each over the tasks in their scope (visible_tasks)
     "cockpit.view": OVERSIGHT_ROLES,
+    # 账户安全 (luoshi/security): everyone changes their own password and second factor; the
+    # 安全管理员 keeps the security policy, unlocks, resets second factors and grants roles
+    "security.account": {r.value for r in Role},
+    "security.manage": {Role.SECADMIN},
+    # 督查活动 (docs/CAMPAIGNS.md): the office plans and runs inspections; leaders read plans and
+    # inspections in scope; a supervised unit sees its own notices, findings, statements and
+    # rectifications (luoshi.access.campaigns)
+    "campaign.plans": OVERSIGHT_ROLES,
+    "campaign.list": OVERSIGHT_ROLES,
+    "campaign.manage": OFFICE_ROLES,
+    "campaign.unit": UNIT_ROLES,
+    # 群众线索 (docs/CLUES.md): the office triages what the public hands in; leaders read the
+    # clues in their scope (luoshi.access.clues); units never see a clue, only a task made of it
+    "clue.list": OVERSIGHT_ROLES,
+    "clue.triage": OFFICE_ROLES,
 }
 
 
@@ -168,6 +183,13 @@ def _who_may(action: str) -> str:
         "api.webhooks": _("只有系统管理员可以管理推送订阅。"),
         "search.use": _("搜索只对督查室人员、领导和承办单位开放。"),
         "cockpit.view": _("领导驾驶舱只对督查室人员和领导开放。"),
+        "security.manage": _("只有安全管理员可以管理安全策略、解锁账号和授予角色。"),
+        "campaign.plans": _("督查计划只对督查室人员和领导开放。"),
+        "campaign.list": _("督查活动只对督查室人员和领导开放。"),
+        "campaign.manage": _("只有督查室人员可以编制督查计划、组织实施督查活动。"),
+        "campaign.unit": _("“督查通知与整改”只对被督查单位的联络员和负责人开放。"),
+        "clue.list": _("群众线索只对督查室人员和领导开放。"),
+        "clue.triage": _("只有督查室人员可以处理群众线索。"),
         # actions on one task
         "task.edit": _("只有督查室人员可以编辑任务。"),
         "task.decompose": _("只有督查室人员可以分解任务。"),
