@@ -8,6 +8,14 @@ Environment variables:
   ALLOWED_HOSTS       comma separated
   LUOSHI_QUEUE_URL    the background worker's queue: redis://host:6379/0 for production with
                       several workers (default: a SQLite file in $LUOSHI_DATA_DIR, no server)
+  LUOSHI_CACHE_URL    the shared cache (rate limits, cockpit figures): redis://host:6379/1 with
+                      several machines; db:// (the default: a table in the database) or
+                      locmem:// (one process only) — luoshi/lib/cache_conf.py
+  LUOSHI_DB_CONN_MAX_AGE       seconds a PostgreSQL connection is kept between requests (60)
+  LUOSHI_DB_STATEMENT_TIMEOUT  milliseconds after which PostgreSQL cancels a statement (none;
+                      `luoshi serve` sets 30000 for the web processes)
+  LUOSHI_DB_POOL      "MIN,MAX": psycopg's connection pool per process instead of persistent
+                      connections (needs psycopg[pool]); docs/SCALE.md
   EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL,
   DEFAULT_FROM_EMAIL, EMAIL_TIMEOUT   outgoing mail (SMTP) for notifications
   LUOSHI_SITE_URL     the address users open Luoshi at (links in e-mails and group robots)
@@ -19,6 +27,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from luoshi.lib.cache_conf import cache_settings
 from luoshi.worker.conf import huey_settings
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -62,6 +71,7 @@ INSTALLED_APPS = [
     "ninja",  # django-ninja: its Swagger UI files served from here, no CDN (docs/API.md)
     "luoshi.home",
     "luoshi.demo",
+    "luoshi.generator",  # `luoshi generate`: a synthetic province for benchmarks (issue 9)
     "huey.contrib.djhuey",
     "luoshi.worker",
 ]
@@ -79,6 +89,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "luoshi.lib.request_context.RequestContextMiddleware",
     "luoshi.access.middleware.LoginRequiredMiddleware",
+    # idle timeout, session lifetime, and the pages a half-logged-in user may reach
+    "luoshi.security.middleware.SessionGuardMiddleware",
 ]
 
 ROOT_URLCONF = "luoshi.urls"
@@ -123,7 +135,30 @@ SECRET_KEY = _secret_key()
 
 # --- database -----------------------------------------------------------------------------
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # Several processes (gunicorn workers, huey consumers) each keep a connection between
+    # requests, checked before reuse after an idle spell (docs/SCALE.md).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"],
+            conn_max_age=int(os.environ.get("LUOSHI_DB_CONN_MAX_AGE", 60)),
+            conn_health_checks=True,
+        )
+    }
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    if os.environ.get("LUOSHI_DB_STATEMENT_TIMEOUT"):
+        _pg_options["options"] = " ".join(
+            filter(
+                None,
+                [
+                    _pg_options.get("options", ""),
+                    f"-c statement_timeout={int(os.environ['LUOSHI_DB_STATEMENT_TIMEOUT'])}",
+                ],
+            )
+        )
+    if os.environ.get("LUOSHI_DB_POOL"):
+        _pool_min, _pool_max = (int(n) for n in os.environ["LUOSHI_DB_POOL"].split(","))
+        _pg_options["pool"] = {"min_size": _pool_min, "max_size": _pool_max, "timeout": 10}
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
 else:
     DATABASES = {
         "default": {
@@ -150,10 +185,19 @@ AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# The length, complexity and history rules read the 安全管理员's policy (luoshi/security).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "luoshi.security.validators.PolicyLengthValidator"},
+    {"NAME": "luoshi.security.validators.PolicyComplexityValidator"},
+    {"NAME": "luoshi.security.validators.NotContainingUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "luoshi.security.validators.PasswordHistoryValidator"},
 ]
+# 身份鉴别 (docs/SECURITY.md): the second factor at log-in (always for the three
+# administrators; for everyone when the policy says so), and the forced change of an expired
+# or administrator-set password. The test settings turn both off for the older tests.
+LUOSHI_ENFORCE_TOTP = os.environ.get("LUOSHI_ENFORCE_TOTP", "1") == "1"
+LUOSHI_ENFORCE_PASSWORD_CHANGE = os.environ.get("LUOSHI_ENFORCE_PASSWORD_CHANGE", "1") == "1"
 
 # --- i18n / time -------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -205,6 +249,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luoshi@localhost")
 # --- background worker (luoshi/worker): huey ---------------------------------------------------
 HUEY = huey_settings(queue_url=os.environ.get("LUOSHI_QUEUE_URL", ""), data_dir=DATA_DIR)
 
+# --- cache, shared by every process (luoshi/lib/cache_conf.py) and sessions -----------------
+CACHES = cache_settings(cache_url=os.environ.get("LUOSHI_CACHE_URL", ""))
+# Sessions stay in the database whatever the cache: they survive a Redis restart, and ending a
+# user's sessions (log-out elsewhere, lockout) is one place, the session table (docs/SCALE.md).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -221,6 +271,22 @@ LOGGING = {
         "luoshi.worker": {"handlers": ["worker"], "level": "INFO", "propagate": False},
     },
 }
+
+# --- audit, backup, encryption at rest (docs/AUDIT.md, docs/BACKUP.md) --------------------
+# How long audit rows must be kept, in days: at least 180 (等保 level 3), checked at start-up.
+# The app never deletes audit rows (the table is append-only); archive with `luoshi audit export`.
+LUOSHI_AUDIT_RETENTION_DAYS = os.environ.get("LUOSHI_AUDIT_RETENTION_DAYS", "180")
+# The daily check of the audit chain (the worker); a break notifies the audit administrators.
+LUOSHI_AUDIT_VERIFY_DAILY = os.environ.get("LUOSHI_AUDIT_VERIFY_DAILY", "1") == "1"
+# Nightly backups by the worker: on with "1", into LUOSHI_BACKUP_DIR, keeping the newest N.
+LUOSHI_BACKUP_NIGHTLY = os.environ.get("LUOSHI_BACKUP_NIGHTLY", "0") == "1"
+LUOSHI_BACKUP_DIR = Path(os.environ.get("LUOSHI_BACKUP_DIR", DATA_DIR / "backups"))
+LUOSHI_BACKUP_KEEP = int(os.environ.get("LUOSHI_BACKUP_KEEP", 7))
+# Sensitive fields (User.phone, …) encrypted at rest when a key is set. LUOSHI_FIELD_KEY:
+# "id:base64key[,id:base64key…]", the first encrypts, all decrypt (rotation);
+# LUOSHI_FIELD_CIPHER: sm4 (SM4-GCM, default) or aes (AES-256-GCM).
+LUOSHI_FIELD_KEY = os.environ.get("LUOSHI_FIELD_KEY", "")
+LUOSHI_FIELD_CIPHER = os.environ.get("LUOSHI_FIELD_CIPHER", "sm4")
 
 # --- product rules (DESIGN.md); thresholds are settings ----------------------------------------
 LUOSHI = {
@@ -256,4 +322,8 @@ LUOSHI = {
     ),
     "SMS_URL": os.environ.get("LUOSHI_SMS_URL", ""),
     "SMS_TOKEN": os.environ.get("LUOSHI_SMS_TOKEN", ""),
+    # 督查活动 (docs/CAMPAIGNS.md): default working days a 督查通知 goes out before the start
+    # (each inspection may change it), and working days a unit has for its 陈述申辩
+    "CAMPAIGN_NOTICE_DAYS_AHEAD": int(os.environ.get("LUOSHI_CAMPAIGN_NOTICE_DAYS_AHEAD", 3)),
+    "CAMPAIGN_STATEMENT_DAYS": int(os.environ.get("LUOSHI_CAMPAIGN_STATEMENT_DAYS", 5)),
 }

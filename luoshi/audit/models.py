@@ -5,10 +5,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class HashAlgorithm(models.TextChoices):
+    SM3 = "sm3", "SM3"
+    SHA256 = "sha256", "SHA-256"
+
+
 class AuditEvent(models.Model):
-    """审计日志: who did what, when, from where. Append-only and hash-chained: each row's
-    `hash` covers its content and the previous row's hash, so an edited or removed row breaks
-    the chain (see audit.services.audit_verify)."""
+    """审计日志: who did what, when, from where. Append-only (database triggers refuse UPDATE
+    and DELETE, migration 0004) and hash-chained: each row's `hash` covers every field, its
+    sequence number `seq` and the previous row's hash, so an edited, removed, inserted or
+    reordered row breaks the chain (see audit.chain and `luoshi audit verify`).
+
+    `algorithm` is the hash of this row (SM3, or SHA-256 where OpenSSL lacks SM3);
+    `payload_version` 1 marks the rows written before seq existed (their hash covers fewer
+    fields: audit.chain.payload_v1)."""
 
     at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
@@ -27,6 +37,13 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, unique=True)
+    # 1, 2, 3, … with no gaps: a missing number is a removed row (ids may skip on PostgreSQL
+    # when a transaction rolls back; seq is taken under the chain lock, so it never does)
+    seq = models.BigIntegerField(unique=True)
+    algorithm = models.CharField(
+        max_length=16, choices=HashAlgorithm.choices, default=HashAlgorithm.SHA256
+    )
+    payload_version = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         ordering = ["-id"]

@@ -1,6 +1,7 @@
 """The audit log: every business change calls `audit_log` inside its own transaction.
 
-Rows are hash-chained with SHA-256. Writers serialise on the chain's tail, so the chain never
+Rows are hash-chained (luoshi/audit/chain.py: SM3, SHA-256 where OpenSSL lacks SM3) and
+numbered 1, 2, 3, … (`seq`). Writers serialise on the chain's tail, so the chain never
 forks: on SQLite the IMMEDIATE transaction already holds the database's write lock; on
 PostgreSQL a transaction-scoped advisory lock does it. (A row lock on the last event is not
 enough there: a waiting `SELECT … ORDER BY id DESC LIMIT 1 FOR UPDATE` wakes up holding the row
@@ -9,48 +10,35 @@ it first found, not the one inserted meanwhile, and two events would share a pre
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from luoshi.audit import chain
 from luoshi.audit.models import AuditEvent
 from luoshi.lib.request_context import client_ip
 
 # Arbitrary constant naming the audit chain's advisory lock on PostgreSQL.
 CHAIN_LOCK_KEY = 0x4C55_4F53  # "LUOS"
 
-SENSITIVE_KEYS = {"password", "token", "secret", "phone", "id_number"}
+SENSITIVE_KEYS = {"password", "token", "secret", "phone", "id_number", "contact"}
 
 
 def _mask(data: dict[str, Any]) -> dict[str, Any]:
     return {k: ("***" if k in SENSITIVE_KEYS else v) for k, v in data.items()}
 
 
-def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
-    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
-
-
-def _chain_fields(event: AuditEvent) -> dict[str, Any]:
-    return {
-        "at": event.at.isoformat(),
-        "actor": event.actor_id,
-        "actor_name": event.actor_name,
-        "ip": event.ip,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "data": event.data,
-    }
-
-
 def _lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
+def chain_fields(event: AuditEvent) -> dict[str, Any]:
+    """The event as the dict chain.row_hash reads."""
+    return {name: getattr(event, name) for name in chain.ROW_FIELDS if name != "id"}
 
 
 def audit_log(
@@ -63,9 +51,9 @@ def audit_log(
     """Record one audit event. `action` is namespaced, e.g. "task.assign"."""
     with transaction.atomic():
         _lock_chain()
-        last = AuditEvent.objects.order_by("-id").only("hash").first()
-        prev_hash = last.hash if last else ""
+        last = AuditEvent.objects.order_by("-id").only("hash", "seq").first()
         event = AuditEvent(
+            seq=(last.seq + 1) if last else 1,
             at=timezone.now(),
             actor=actor if getattr(actor, "pk", None) else None,
             actor_name=str(actor) if actor is not None else "system",
@@ -75,19 +63,17 @@ def audit_log(
             object_id=str(obj.pk) if obj is not None else "",
             object_repr=str(obj)[:200] if obj is not None else "",
             data=json.loads(json.dumps(_mask(data or {}), default=str)),
-            prev_hash=prev_hash,
+            prev_hash=last.hash if last else "",
+            algorithm=chain.default_algorithm(),
+            payload_version=2,
         )
-        event.hash = _digest(prev_hash, _chain_fields(event))
+        event.hash = chain.row_hash(chain_fields(event))
         event.save()
         return event
 
 
 def audit_verify() -> list[int]:
-    """Return the ids of events whose hash does not match the chain (empty: intact)."""
-    broken: list[int] = []
-    prev = ""
-    for event in AuditEvent.objects.order_by("id").iterator():
-        if event.prev_hash != prev or event.hash != _digest(prev, _chain_fields(event)):
-            broken.append(event.id)
-        prev = event.hash
-    return broken
+    """Return the ids of events that break the chain (empty: intact). For the full report
+    (what broke, the count, the last hash) use chain.verify_database()."""
+    result = chain.verify_database()
+    return sorted({b.id for b in result.breaks if b.id is not None})
