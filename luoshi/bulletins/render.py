@@ -301,36 +301,10 @@ def bulletin_docx(
 
 def _render(snapshot, title, issuer, number, dated, draft) -> bytes:
     s = labelled(snapshot)
-    document = Document()
-    _font_table(document)
-    _page(document)
-
-    # 版头: the office's mark in red, the number, the red line
-    mark_size = Pt(min(36, int(440 / max(len(issuer), 1))))
-    _para(
-        document,
-        issuer,
-        font=XIAOBIAOSONG,
-        size=mark_size,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        line=Pt(mark_size.pt * 1.3),
-        color=RED,
-    )
-    _para(
-        document,
-        _("督 查 通 报"),
-        font=XIAOBIAOSONG,
-        size=Pt(42),
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        line=Pt(60),
-        color=RED,
-    )
-    _para(document)
+    document = official_document()
     year = dated.year
     number_text = number or _("督查通报〔%(year)d〕  号（草稿）") % {"year": year}
-    number_line = _para(document, number_text, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _red_rule(number_line)
-    _para(document)
+    masthead(document, issuer=issuer, mark=_("督 查 通 报"), number=number_text)
 
     # 标题, 主送机关
     _para(document, title, font=XIAOBIAOSONG, size=SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -540,7 +514,57 @@ def _render(snapshot, title, issuer, number, dated, draft) -> bytes:
         indent=True,
     )
 
-    # 署名 and 成文日期 (in Chinese characters), four characters from the right
+    signature(document, issuer=issuer, dated=dated, draft=draft)
+    return document_bytes(document)
+
+
+# --- GB/T 9704 building blocks, public for other official documents (the campaigns' 督查报告)
+
+
+def official_document():
+    """A new A4 document set up as GB/T 9704 asks: page, margins, grid, fonts, page numbers."""
+    document = Document()
+    _font_table(document)
+    _page(document)
+    return document
+
+
+def masthead(document, *, issuer: str, mark: str, number: str) -> None:
+    """版头: the issuing office in red, the document's kind (e.g. 督 查 通 报) in red, the
+    document number centred, and the red separator line."""
+    mark_size = Pt(min(36, int(440 / max(len(issuer), 1))))
+    _para(
+        document,
+        issuer,
+        font=XIAOBIAOSONG,
+        size=mark_size,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        line=Pt(mark_size.pt * 1.3),
+        color=RED,
+    )
+    _para(
+        document,
+        mark,
+        font=XIAOBIAOSONG,
+        size=Pt(42),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        line=Pt(60),
+        color=RED,
+    )
+    _para(document)
+    number_line = _para(document, number, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _red_rule(number_line)
+    _para(document)
+
+
+def doc_title(document, text: str) -> None:
+    """The title in 2号 方正小标宋简体, centred, with a blank line under it."""
+    _para(document, text, font=XIAOBIAOSONG, size=SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(document)
+
+
+def signature(document, *, issuer: str, dated: dt.date, draft: bool = False) -> None:
+    """署名 and 成文日期 (in Chinese characters), four characters from the right."""
     _para(document)
     _para(document)
     sign = _para(document, issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -555,6 +579,15 @@ def _render(snapshot, title, issuer, number, dated, draft) -> bytes:
             align=WD_ALIGN_PARAGRAPH.LEFT,
         )
 
+
+def document_bytes(document) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+para = _para
+heading1 = _heading1
+heading2 = _heading2
+table = _table
+items = _items
