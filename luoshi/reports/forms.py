@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -87,9 +88,13 @@ class ReportForm(WithAttachments, forms.Form):
         },
     )
     files = AttachmentsField(label=_("附件"))
+    # One-time token of this form (see report_submit): checked by the service.
+    submit_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, indicators: list[Indicator] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submit_key", uuid.uuid4().hex)
         self.set_attachments_help()
         self.indicator_names = []
         for indicator in indicators:

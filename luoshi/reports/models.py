@@ -23,10 +23,20 @@ class ProgressReport(models.Model):
     problems = models.TextField(_("存在问题"), blank=True)
     next_steps = models.TextField(_("下步计划"), blank=True)
     percent = models.PositiveSmallIntegerField(_("完成进度"), validators=[MaxValueValidator(100)])
+    # The report form's one-time token (a hidden field): a double click or a retried POST
+    # carries the same key and gets the first report back instead of a second one.
+    submit_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
         indexes = [models.Index(fields=["task", "unit", "report_date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submit_key"],
+                condition=models.Q(submit_key__isnull=False),
+                name="progressreport_unique_author_submit_key",
+            )
+        ]
         verbose_name = _("进展反馈")
         verbose_name_plural = _("进展反馈")
 

@@ -6,6 +6,7 @@ co-unit's report records its own part.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -26,6 +27,15 @@ from luoshi.tasks.services.history import task_event_record
 from luoshi.tasks.services.refresh import task_refresh
 
 REPORTABLE_STATES = (TaskState.IN_PROGRESS, TaskState.CLOSURE_REQUESTED)
+SUBMIT_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def _check_submit_key(key: str | None) -> str | None:
+    if key in (None, ""):
+        return None
+    if not SUBMIT_KEY.fullmatch(str(key)):
+        raise ValidationError(_("表单标识无效，请重新打开填报页面后再提交。"))
+    return str(key)
 
 
 def _parse_percent(value: Any) -> int:
@@ -81,10 +91,22 @@ def report_submit(
     next_steps: str = "",
     indicator_values: Mapping[int, Any] | None = None,
     files: Sequence[UploadedFile] = (),
+    submit_key: str | None = None,
 ) -> ProgressReport:
     """Submit one unit's progress report on a task (工作进展, 存在问题, 下步计划, percent,
-    indicator values, attachments). The unit is the actor's own: nobody reports for another."""
+    indicator values, attachments). The unit is the actor's own: nobody reports for another.
+
+    submit_key, the form's one-time token: a second submission with the same key (a double
+    click, a retry after a lost answer) changes nothing and returns the first report. The
+    task's row lock orders two such submissions; the unique constraint backs it."""
+    key = _check_submit_key(submit_key)
     task = Task.objects.select_for_update().get(pk=task.pk)
+    if key is not None:
+        first = ProgressReport.objects.filter(author=actor, submit_key=key).first()
+        if first is not None:
+            if first.task_id != task.pk:
+                raise ValidationError(_("该表单已用于另一项任务的填报，请重新打开填报页面。"))
+            return first
     mine = policy.own_assignment(actor, task)
     if mine is None:
         raise PermissionDenied(_("您所在单位不是该任务的承办单位，不能填报。"))
@@ -114,6 +136,7 @@ def report_submit(
         problems=(problems or "").strip(),
         next_steps=(next_steps or "").strip(),
         percent=pct,
+        submit_key=key,
     )
     for indicator_id, value in values.items():
         IndicatorValue.objects.create(report=report, indicator_id=indicator_id, value=value)

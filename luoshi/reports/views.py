@@ -51,6 +51,7 @@ def submit(request, pk: int):
                     next_steps=data["next_steps"],
                     indicator_values=form.indicator_values(),
                     files=data["files"],
+                    submit_key=data["submit_key"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
