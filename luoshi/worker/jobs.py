@@ -2,10 +2,12 @@
 deliveries every minute.
 
 The daily jobs are checked every ten minutes rather than fired once at a fixed minute: the
-first check at or after the hour runs the day's work and marks it done in the queue's store,
-so a worker that was down at 06:00 catches up when it comes back, and a failed run is tried
-again ten minutes later. Every step of the tick is idempotent, so a run that is repeated (two
-schedulers, a crash between the work and the mark) changes nothing more.
+first check at or after the hour claims the day's work in the database, runs it and marks it
+done (luoshi/worker/claims.py), so a worker that was down at 06:00 catches up when it comes
+back, and a failed run is tried again ten minutes later. Several consumers, each with its
+scheduler on, on one or several machines: one claims the day's run, the others find it held or
+done and do nothing, so the tick runs once and never interleaved with itself. (Every step of the
+tick is idempotent as well, so a run taken over from a dead worker changes nothing twice.)
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from luoshi.lib import clock
-from luoshi.tasks.services.tick import daily_tick
+from luoshi.tasks.services.tick import TickFailed, daily_tick
+from luoshi.worker.claims import scheduled_run_claim, scheduled_run_finish, scheduled_run_renew
 
 logger = logging.getLogger("luoshi.worker")
 
@@ -30,22 +33,31 @@ MORNING_STEPS = ("lights", "supervision", "rechecks")
 DIGEST_STEPS = ("notifications",)
 
 
-def _done_key(what: str, day: dt.date) -> str:
-    return f"luoshi.done.{what}.{day.isoformat()}"
-
-
 def run_once_a_day(what: str, day: dt.date, steps: tuple[str, ...]) -> dict | None:
-    """Run `steps` of the tick for `day` unless they are marked done; then mark them. Returns
-    the summary, or None when they were done already.
+    """Run `steps` of the tick for `day` if this worker claims (`what`, `day`), then mark it
+    done. Returns the summary, or None when the run was done already, is held by another
+    worker, or was taken from this one (its lease passed) before it finished.
 
-    No lock is taken: two schedulers (several consumers on one Redis queue, each with its
-    scheduler on) may both start the day's work, which is safe, since every step claims its
-    work row by row; the second finds nothing left. Run the scheduler in one consumer only
-    (`run_huey --no-periodic` on the others) to spare the duplicate reading."""
-    if HUEY.get(_done_key(what, day), peek=True):
+    A failing step does not stop the later ones; the run is then marked failed and TickFailed
+    raised, so the next check (ten minutes later) claims it again."""
+    run = scheduled_run_claim(what=what, day=day, now=timezone.now())
+    if run is None:
         return None
-    summary = daily_tick(today=day, only=steps)
-    HUEY.put(_done_key(what, day), timezone.now().isoformat())
+    summary: dict = {}
+    failures: dict[str, BaseException] = {}
+    for step in steps:
+        if not scheduled_run_renew(run=run, now=timezone.now()):
+            logger.warning("%s for %s: taken over by another worker before %s", what, day, step)
+            return None
+        try:
+            summary.update(daily_tick(today=day, only=(step,)))
+        except TickFailed as exc:
+            summary.update(exc.summary)
+            failures.update(exc.failures)
+    error = "; ".join(f"{name}: {exc!r}" for name, exc in failures.items())
+    scheduled_run_finish(run=run, now=timezone.now(), summary=summary, error=error)
+    if failures:
+        raise TickFailed(summary, failures)
     logger.info("%s for %s done: %s", what, day, summary)
     return summary
 

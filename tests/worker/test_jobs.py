@@ -8,11 +8,11 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from huey import SqliteHuey
 from huey.contrib.djhuey import HUEY
 
 from luoshi.tasks.services import tick
-from luoshi.worker import jobs
+from luoshi.worker import claims, jobs
+from luoshi.worker.models import ScheduledRun
 
 from .conftest import DAY
 from .fakes import CALLS
@@ -96,17 +96,45 @@ def test_a_failed_tick_is_not_marked_done_and_runs_again(monkeypatch, steps):
     assert check()["tick"] == {"supervision.done": 2}
 
 
-def test_the_marks_are_kept_in_the_real_queue_store_for_the_next_worker(
-    monkeypatch, steps, tmp_path
-):
-    """A worker restarted (a new process, a new queue object on the same file) knows the day's
-    tick is done and does not run it again."""
+def test_the_marks_are_kept_in_the_database_not_the_queue_store(monkeypatch, steps):
+    """The queue's store emptied (a Redis restart without persistence forgets every key): the
+    day's tick is still known to be done and does not run again."""
     at(monkeypatch, DAY, 6, 0)
-    monkeypatch.setattr(jobs, "HUEY", SqliteHuey("luoshi", filename=str(tmp_path / "q.db")))
     assert check()["tick"] == {"done": 2, "supervision.done": 2}
-    monkeypatch.setattr(jobs, "HUEY", SqliteHuey("luoshi", filename=str(tmp_path / "q.db")))
+    HUEY.storage.flush_all()
     assert check() == {"tick": None}
     assert len(steps) == 2
+    run = ScheduledRun.objects.get(what="tick", day=DAY)
+    assert run.status == ScheduledRun.Status.DONE
+    assert run.summary == {"done": 2, "supervision.done": 2}
+    assert run.finished_at is not None
+
+
+def test_a_run_held_by_another_worker_is_left_to_it(monkeypatch, steps):
+    at(monkeypatch, DAY, 6, 0)
+    claims.scheduled_run_claim(what="tick", day=DAY, now=timezone.now(), owner="other:1:x")
+    assert check() == {"tick": None}
+    assert steps == []
+
+
+def test_a_run_taken_over_midway_stops_at_the_next_step(monkeypatch, steps):
+    """This worker was too slow: its lease passed and another took the run over. It stops
+    before its next step and leaves the outcome to the new holder."""
+    real_renew = claims.scheduled_run_renew
+    renewals = []
+
+    def renew_then_lose(*, run, now):
+        renewals.append(run.owner)
+        if len(renewals) == 2:  # before the second step another worker holds the run
+            ScheduledRun.objects.filter(pk=run.pk).update(owner="other:1:x")
+        return real_renew(run=run, now=now)
+
+    monkeypatch.setattr(jobs, "scheduled_run_renew", renew_then_lose)
+    at(monkeypatch, DAY, 6, 0)
+    assert check() == {"tick": None}
+    assert steps == [("first", DAY)]  # lights ran, the ladder was left to the new holder
+    run = ScheduledRun.objects.get(what="tick", day=DAY)
+    assert (run.owner, run.status) == ("other:1:x", ScheduledRun.Status.RUNNING)
 
 
 def test_deliveries_are_sent_every_minute(monkeypatch):
