@@ -20,6 +20,8 @@ Environment variables:
   DEFAULT_FROM_EMAIL, EMAIL_TIMEOUT   outgoing mail (SMTP) for notifications
   LUOSHI_SITE_URL     the address users open Luoshi at (links in e-mails and group robots)
   LUOSHI_SMS_GATEWAY, LUOSHI_SMS_URL, LUOSHI_SMS_TOKEN   the SMS gateway (default: the log)
+  LUOSHI_HTTPS        "1" when served over HTTPS behind a proxy: HSTS, secure cookies, redirect
+                      (LUOSHI_SSL_REDIRECT, LUOSHI_HSTS_SECONDS, LUOSHI_HSTS_SUBDOMAINS tune it)
 """
 
 import os
@@ -78,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP, Permissions-Policy, CORP; no-store for logged-in pages (docs/HARDENING.md)
+    "luoshi.lib.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -234,6 +238,20 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Behind HTTPS (LUOSHI_HTTPS=1, docs/HARDENING.md): HSTS, cookies only over TLS, plain HTTP
+# redirected; the reverse proxy must set X-Forwarded-Proto and strip it from clients.
+HTTPS = os.environ.get("LUOSHI_HTTPS", "0") == "1"
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = os.environ.get("LUOSHI_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = int(os.environ.get("LUOSHI_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("LUOSHI_HSTS_SUBDOMAINS", "1") == "1"
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # An intranet host cannot be on the browsers' HSTS preload list: the preload flag is not
+    # sent and Django's reminder about it (security.W021) is silenced on purpose.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- outgoing mail (notifications) ------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

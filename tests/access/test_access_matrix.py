@@ -135,6 +135,14 @@ ROLE_MAY = {
     "search.use": {"supervisor", "leader", "liaison", "unit_head"},
     # 领导驾驶舱: the office and leaders, over the tasks in their scope
     "cockpit.view": {"supervisor", "leader"},
+    # 督查活动: the office plans and runs; leaders read; a supervised unit its own part
+    "campaign.plans": {"supervisor", "leader"},
+    "campaign.list": {"supervisor", "leader"},
+    "campaign.manage": {"supervisor"},
+    "campaign.unit": {"liaison", "unit_head"},
+    # 账户安全: everyone their own; the 安全管理员 the policy, locks, second factors, role grants
+    "security.account": set(Role.values),
+    "security.manage": {"secadmin"},
 }
 
 

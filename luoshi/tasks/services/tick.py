@@ -5,7 +5,8 @@ Steps, in this order, each with the clock pinned to `today`:
   1. lights         recompute every task's light and progress (tasks.services.refresh)
   2. supervision    the escalation ladder: 提醒, 催办, 督办单, notice to the leader
   3. rechecks       回头看 that fall due
-  4. notifications  the daily digest
+  4. campaigns      督查通知 due (notice_days_ahead working days before an inspection; never 暗访)
+  5. notifications  the daily digest
 
 A step other than lights is the `run_daily(*, today) -> dict[str, int]` of its app's `daily`
 module, and runs only where that module exists. Every step is idempotent for one date: a
@@ -36,6 +37,7 @@ STEPS: list[tuple[str, str | None]] = [
     ("lights", None),
     ("supervision", "luoshi.supervision.daily"),
     ("rechecks", "luoshi.rechecks.daily"),
+    ("campaigns", "luoshi.campaigns.daily"),
     ("notifications", "luoshi.notifications.daily"),
 ]
 
@@ -43,6 +45,7 @@ STEP_TITLES = {
     "lights": _("亮灯"),
     "supervision": _("督办升级"),
     "rechecks": _("回头看"),
+    "campaigns": _("督查通知"),
     "notifications": _("每日汇总"),
 }
 
