@@ -83,11 +83,15 @@ class LuoshiServer:
         timeout: int = 60,
         extra_args: list[str] | None = None,
         log_path: Path | str | None = None,
+        app: str = "luoshi.wsgi:application",
+        env: dict[str, str] | None = None,
     ):
         self.data_dir = Path(data_dir)
         self.env = server_env(
             data_dir=data_dir, database_url=database_url, sqlite_path=sqlite_path, settings=settings
         )
+        self.env.update(env or {})
+        self.app = app
         self.workers, self.threads, self.timeout = workers, threads, timeout
         self.extra_args = list(extra_args or [])
         self.log_path = Path(log_path) if log_path else self.data_dir / "gunicorn.log"
@@ -106,7 +110,7 @@ class LuoshiServer:
     def command(self) -> list[str]:
         return [
             str(BIN / "gunicorn"),
-            "luoshi.wsgi:application",
+            self.app,
             "--bind",
             f"fd://{self.sock.fileno()}",
             "--workers",
