@@ -33,9 +33,9 @@ def visible_clues(user, qs: QuerySet[Clue] | None = None) -> QuerySet[Clue]:
 
 
 def get_clue_for_user(user, pk: int, action: str = "clue.view") -> Clue:
-    clue = visible_clues(user, Clue.objects.select_related("category", "unit", "task")).filter(
-        pk=pk
-    )
+    clue = visible_clues(
+        user, Clue.objects.select_related("category", "unit", "task", "inspection", "merged_into")
+    ).filter(pk=pk)
     found = clue.first()
     if found is None:
         raise Http404(_("线索不存在或您无权查看。"))

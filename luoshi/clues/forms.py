@@ -167,6 +167,26 @@ class AcceptTaskForm(forms.Form):
     assign = forms.BooleanField(label=_lazy("立即交办"), required=False, initial=True)
 
 
+class InspectionForm(forms.Form):
+    inspection = forms.ModelChoiceField(
+        label=_lazy("督查活动"),
+        queryset=None,
+        error_messages={
+            "required": _lazy("请选择督查活动。"),
+            "invalid_choice": _lazy("请选择列表中的督查活动（已完结的不能转入）。"),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        from luoshi.campaigns.models import Inspection
+        from luoshi.campaigns.models.inspections import InspectionState
+
+        super().__init__(*args, **kwargs)
+        self.fields["inspection"].queryset = Inspection.objects.exclude(
+            state=InspectionState.FINISHED
+        ).order_by("-year", "-id")
+
+
 class MergeForm(forms.Form):
     primary = forms.CharField(
         label=_lazy("并入线索编号"),

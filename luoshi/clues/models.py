@@ -80,6 +80,14 @@ class Clue(models.Model):
         related_name="clues",
         verbose_name=_("转办任务"),
     )
+    inspection = models.ForeignKey(
+        "campaigns.Inspection",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clues",
+        verbose_name=_("督查活动"),
+    )
     merged_into = models.ForeignKey(
         "self",
         null=True,

@@ -4,7 +4,7 @@ task: it is never copied, so a task closed today shows 已办结 to the submitte
   new                          已受理   (the office has it; received)
   task, task not yet closed    处理中
   task, task closed            已办结   (date: the task's closing)
-  inspection                   处理中
+  inspection                   处理中, 已办结 once the campaign is 已完结
   merged                       已合并   and the primary clue's own public status
   rejected                     不予受理 with the reason
 """
@@ -61,6 +61,10 @@ def public_status(clue: Clue, _depth: int = 0) -> PublicStatus:
         if task.state == TaskState.CLOSED:
             return PublicStatus(code="done", done_at=task.closed_at, **common)
         return PublicStatus(code="in_progress", **common)
-    if clue.state == ClueState.INSPECTION:
+    if clue.state == ClueState.INSPECTION and clue.inspection_id:
+        from luoshi.campaigns.models.inspections import InspectionState
+
+        if clue.inspection.state == InspectionState.FINISHED:
+            return PublicStatus(code="done", **common)
         return PublicStatus(code="in_progress", **common)
     return PublicStatus(code="received", **common)

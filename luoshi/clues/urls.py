@@ -15,6 +15,11 @@ urlpatterns = [
     path("office/<int:pk>/", office.clue_detail, name="detail"),
     path("office/<int:pk>/photo/", office.clue_photo, name="photo"),
     path("office/<int:pk>/accept-task/", office.clue_accept_task, name="accept_task"),
+    path(
+        "office/<int:pk>/accept-inspection/",
+        office.clue_accept_inspection,
+        name="accept_inspection",
+    ),
     path("office/<int:pk>/merge/", office.clue_merge, name="merge"),
     path("office/<int:pk>/reject/", office.clue_reject, name="reject"),
     path("office/<int:pk>/reply/", office.clue_reply, name="reply"),

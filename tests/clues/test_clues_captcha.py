@@ -38,9 +38,11 @@ def test_an_expired_token_is_refused(db, settings):
     settings.LUOSHI = {**settings.LUOSHI, "CLUE_CAPTCHA_MAX_AGE": 60}
     ch = captcha.new_challenge("image")
     answer = captcha.solution(ch.token)
-    with time_machine.travel(io_time() + 61, tick=False):
-        with pytest.raises(captcha.CaptchaError, match="已过期"):
-            captcha.verify(ch.token, answer)
+    with (
+        time_machine.travel(io_time() + 61, tick=False),
+        pytest.raises(captcha.CaptchaError, match="已过期"),
+    ):
+        captcha.verify(ch.token, answer)
     assert CaptchaUse.objects.count() == 0
 
 

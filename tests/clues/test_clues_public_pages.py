@@ -133,9 +133,7 @@ def test_wrong_expired_and_reused_captcha(world, client, post_form, settings):
 
 def test_the_text_captcha_works_in_the_form(world, client, post_form):
     ch = captcha.new_challenge("text")
-    response = post_form(
-        world, captcha_token=ch.token, captcha_answer=captcha.solution(ch.token)
-    )
+    response = post_form(world, captcha_token=ch.token, captcha_answer=captcha.solution(ch.token))
     assert "提交成功" in response.content.decode()
 
 
@@ -173,9 +171,7 @@ def test_submissions_are_rate_limited_per_address(world, client, post_form, sett
     assert int(response["Retry-After"]) > 0
     assert Clue.objects.count() == 2
     # another address is not held back
-    other = client.post(
-        reverse("clues:submit"), form_data(world), REMOTE_ADDR="10.0.0.9"
-    )
+    other = client.post(reverse("clues:submit"), form_data(world), REMOTE_ADDR="10.0.0.9")
     assert "提交成功" in other.content.decode()
 
 
@@ -197,7 +193,7 @@ def _lookup(client, code, **extra):
 
 
 def test_status_by_receipt_code_shows_only_that_clue(world, client):
-    mine, code = world.submit("我反映的问题：幸福路路灯不亮已经三个月了。")
+    _mine, code = world.submit("我反映的问题：幸福路路灯不亮已经三个月了。")
     world.submit("另一位群众的线索：秘密内容不应被别人看到。")
     response = _lookup(client, code.lower().replace("-", " "))
     html = response.content.decode()

@@ -6,7 +6,8 @@ import re
 
 from luoshi.clues import receipts
 
-FORMAT = re.compile(r"^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}(-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}){4}$")
+CHAR = "[23456789ABCDEFGHJKMNPQRSTUVWXYZ]"
+FORMAT = re.compile(rf"^{CHAR}{{4}}(-{CHAR}{{4}}){{4}}$")
 
 
 def test_format_and_alphabet_without_look_alikes():

@@ -141,7 +141,7 @@ def clue_find_by_code(raw: str) -> Clue | None:
     if not receipts.is_well_formed(raw):
         return None
     return (
-        Clue.objects.select_related("task", "merged_into__task")
+        Clue.objects.select_related("task", "inspection", "merged_into__task")
         .filter(receipt_hash=receipts.code_hash(raw))
         .first()
     )

@@ -118,6 +118,7 @@ def clue_accept_as_task(
     )
     if assign:
         task_assign(actor=actor, task=task)
+        task.refresh_from_db()
     clue.task = task
     _triaged(clue, actor, ClueState.TASK, "task")
     _record(
@@ -128,6 +129,33 @@ def clue_accept_as_task(
         {"task": task.code, "lead_unit": lead_unit.name, "assigned": assign},
     )
     return task
+
+
+@transaction.atomic
+def clue_accept_to_inspection(*, actor: User, clue: Clue, inspection) -> Clue:
+    """受理 → 转入督查活动: the clue becomes material of a supervision campaign (luoshi.campaigns)
+    that is not finished yet; the submitter sees 处理中 until the campaign is 已完结."""
+    from luoshi.campaigns.models import Inspection
+    from luoshi.campaigns.models.inspections import InspectionState
+
+    policy.require(actor, "clue.triage")
+    clue = _lock(clue)
+    _require_new(clue)
+    if inspection is None:
+        raise ValidationError({"inspection": [_("请选择督查活动。")]})
+    inspection = Inspection.objects.get(pk=inspection.pk)
+    if inspection.state == InspectionState.FINISHED:
+        raise ValidationError({"inspection": [_("该督查活动已完结，不能再转入线索。")]})
+    clue.inspection = inspection
+    _triaged(clue, actor, ClueState.INSPECTION, "inspection")
+    _record(
+        clue,
+        ClueEventKind.INSPECTION,
+        actor,
+        "clues.accept_inspection",
+        {"inspection": inspection.code},
+    )
+    return clue
 
 
 @transaction.atomic
@@ -142,6 +170,7 @@ def clue_merge(*, actor: User, clue: Clue, primary: Clue | None) -> Clue:
         raise ValidationError({"primary": [_("请填写要并入的线索编号。")]})
     if primary.pk == clue.pk:
         raise ValidationError({"primary": [_("不能把线索并入它自己。")]})
+    primary = Clue.objects.select_for_update().get(pk=primary.pk)
     if primary.state in (ClueState.MERGED, ClueState.REJECTED):
         raise ValidationError({"primary": [_("只能并入未合并、未被不予受理的线索。")]})
     if clue.duplicates.exists():

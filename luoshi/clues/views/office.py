@@ -19,6 +19,7 @@ from luoshi.clues.forms import (
     AcceptTaskForm,
     CategoryForm,
     ClueFilter,
+    InspectionForm,
     MergeForm,
     RejectForm,
     ReplyForm,
@@ -72,6 +73,7 @@ def _detail(request, clue: Clue, forms: dict | None = None, status: int = 200):
     forms = forms or {}
     if may_triage:
         forms.setdefault("accept_form", AcceptTaskForm(initial={"lead_unit": clue.unit_id}))
+        forms.setdefault("inspection_form", InspectionForm())
         forms.setdefault("merge_form", MergeForm())
         forms.setdefault("reject_form", RejectForm())
         forms.setdefault("reply_form", ReplyForm())
@@ -143,6 +145,17 @@ def clue_accept_task(request, pk: int):
         )
 
     return _act(request, pk, AcceptTaskForm, "accept_form", run, _("已受理，并转为任务。"))
+
+
+@object_rule("clue.triage")
+@require_POST
+def clue_accept_inspection(request, pk: int):
+    def run(clue, data):
+        triage.clue_accept_to_inspection(
+            actor=request.user, clue=clue, inspection=data["inspection"]
+        )
+
+    return _act(request, pk, InspectionForm, "inspection_form", run, _("已受理，并转入督查活动。"))
 
 
 @object_rule("clue.triage")
