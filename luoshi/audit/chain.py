@@ -13,6 +13,7 @@ row's hash and seq, so it checks millions of rows in constant memory. It is shar
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
@@ -56,7 +57,10 @@ def digest_hex(algorithm: str, data: bytes) -> str:
 
 
 def _at(value: Any) -> str:
-    return value if isinstance(value, str) else value.isoformat()
+    """The time as ISO 8601 in UTC (the same text whatever time zone the value came in)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.astimezone(dt.UTC).isoformat()
 
 
 def payload_v1(row: Mapping[str, Any]) -> dict[str, Any]:
