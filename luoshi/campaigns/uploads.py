@@ -1,9 +1,10 @@
 """Checking the photos and documents of 督查记录 by content before anything is stored.
 
-The type, size and magic-byte checks are the shared ones of report attachments
-(luoshi.reports.attachments.attachments_validate). On top of those, a photo (jpg, png) must
-decode as an image of the type its name says (Pillow), so a renamed file or a truncated
-picture is refused with a clear message."""
+The type, size and content checks are the shared ones (luoshi.reports.attachments.
+attachments_validate, itself built on luoshi.lib.uploads.check_upload: magic bytes, no
+HTML/script/executables disguised as anything). On top of those, a photo (jpg, png) must
+decode as an image of the type its name says (Pillow), so a truncated or forged picture is
+refused with a clear message."""
 
 from __future__ import annotations
 

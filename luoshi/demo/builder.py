@@ -14,6 +14,7 @@ from collections import Counter
 from django.db import transaction
 
 from luoshi.demo import catalogue
+from luoshi.demo.campaigns import build_campaigns
 from luoshi.demo.catalogue import TaskSpec
 from luoshi.demo.cockpit import build_comments
 from luoshi.demo.evaluation import build_evaluation
@@ -21,7 +22,7 @@ from luoshi.demo.goals import GOALS
 from luoshi.demo.meetings import build_meetings
 from luoshi.demo.other_sources import DOCUMENT, INSTRUCTION, MEETING
 from luoshi.demo.outcomes import build_outcomes
-from luoshi.demo.people import People, build_people
+from luoshi.demo.people import People, build_people, password_ages_restart
 from luoshi.demo.plan import Planner
 from luoshi.demo.policies import build_policies
 from luoshi.demo.story import CREATE, Story
@@ -86,6 +87,8 @@ class DemoBuilder:
         with clock.pinned_today(self.planner.before(self.base, 10)):
             self.units: Units = build_units(None)
             self.people: People = build_people(self.units)
+        # the accounts were opened in the past; their passwords count from today (not expired)
+        password_ages_restart()
         self.story = Story(units=self.units, people=self.people, today=self.today)
         self._work_report()
         self._meeting()
@@ -95,6 +98,7 @@ class DemoBuilder:
         build_meetings(people=self.people, today=self.today)
         build_supervision(people=self.people, units=self.units, today=self.today)
         build_policies(people=self.people, units=self.units, today=self.today)
+        build_campaigns(people=self.people, units=self.units, today=self.today)
         build_outcomes(people=self.people, today=self.today)  # scoring reads them
         build_comments(people=self.people, today=self.today)
         build_evaluation(people=self.people, today=self.today)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.access import campaigns as access
-from luoshi.access.views import object_rule, rule
+from luoshi.access.views import rule
 from luoshi.campaigns.forms import PlanForm, PlanIssueForm, PlanItemForm
 from luoshi.campaigns.services import plans as services
 from luoshi.lib import clock
@@ -38,6 +38,7 @@ def plan_list(request):
         request,
         "campaigns/plan_list.html",
         {"plans": plans, "form": form, "may_manage": access.is_office(request.user)},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -58,14 +59,14 @@ def _plan_page(request, plan, *, item_form=None, issue_form=None, status=200):
     )
 
 
-@object_rule("campaign.plans")
+@rule("campaign.plans")
 @require_safe
 def plan_detail(request, pk: int):
     plan = access.get_plan_for_user(request.user, pk)
     return _plan_page(request, plan)
 
 
-@object_rule("campaign.manage")
+@rule("campaign.manage")
 @require_POST
 def plan_item_add(request, pk: int):
     plan = access.get_plan_for_user(request.user, pk, manage=True)
@@ -81,7 +82,7 @@ def plan_item_add(request, pk: int):
     return _plan_page(request, plan, item_form=form, status=400)
 
 
-@object_rule("campaign.manage")
+@rule("campaign.manage")
 @require_POST
 def plan_issue(request, pk: int):
     plan = access.get_plan_for_user(request.user, pk, manage=True)
