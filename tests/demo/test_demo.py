@@ -276,3 +276,28 @@ def test_search_finds_the_demo_everywhere():
     assert SearchEntry.objects.filter(kind=EntryKind.SOURCE).count() == Source.objects.count()
     office = User.objects.get(username="duchashi")
     assert search(office, "营商环境").count > 0
+
+
+def test_the_campaigns_tell_their_story(client):
+    from django.urls import reverse
+
+    from luoshi.campaigns.models import Inspection, InspectionNotice, Rectification
+
+    done = Inspection.objects.get(title="安全生产专项督查")
+    assert done.state == "rectifying" and done.report.number
+    states = sorted(
+        Rectification.objects.filter(finding__inspection=done).values_list("task__state", flat=True)
+    )
+    assert states == ["assigned", "closed"]
+    assert done.outcomes.count() == 1 and done.findings.count() == 3
+    upcoming = Inspection.objects.get(title="优化营商环境专项督查")
+    assert upcoming.state == "active" and not upcoming.notices.exists()  # notice still pending
+    secret = Inspection.objects.get(unannounced=True)
+    assert not InspectionNotice.objects.filter(inspection=secret).exists()
+    client.force_login(User.objects.get(username="duchashi"))
+    for tab in ("scheme", "records", "findings", "rectifications", "results"):
+        page = client.get(reverse("campaigns:detail", args=[done.pk]) + f"?tab={tab}")
+        assert page.status_code == 200 and 'class="empty"' not in page.content.decode(), tab
+    client.force_login(User.objects.get(username="jtj_lly"))
+    home = client.get(reverse("campaigns:unit_home")).content.decode()
+    assert "客运站消防通道被占用" in home
