@@ -3,17 +3,17 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from luoshi.access.views import public
+from luoshi.security.views_login import login_view
+from luoshi.worker.views import health
 
 handler404 = "luoshi.access.views.page_not_found"  # 403 and 500: Django's, with our templates
 
 urlpatterns = [
-    path(
-        "login/",
-        public(auth_views.LoginView.as_view(template_name="registration/login.html")),
-        name="login",
-    ),
+    # two-step log-in with lockout (luoshi/security, docs/SECURITY.md)
+    path("login/", login_view, name="login"),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", public(set_language), name="set_language"),
+    path("healthz", health, name="health"),  # load balancers, monitors (docs/SCALE.md)
     path("", include("luoshi.home.urls")),
     path("tasks/", include("luoshi.tasks.urls")),
     path("reports/", include("luoshi.reports.urls")),

@@ -22,7 +22,7 @@ from luoshi.demo.goals import GOALS
 from luoshi.demo.meetings import build_meetings
 from luoshi.demo.other_sources import DOCUMENT, INSTRUCTION, MEETING
 from luoshi.demo.outcomes import build_outcomes
-from luoshi.demo.people import People, build_people
+from luoshi.demo.people import People, build_people, password_ages_restart
 from luoshi.demo.plan import Planner
 from luoshi.demo.policies import build_policies
 from luoshi.demo.story import CREATE, Story
@@ -87,6 +87,8 @@ class DemoBuilder:
         with clock.pinned_today(self.planner.before(self.base, 10)):
             self.units: Units = build_units(None)
             self.people: People = build_people(self.units)
+        # the accounts were opened in the past; their passwords count from today (not expired)
+        password_ages_restart()
         self.story = Story(units=self.units, people=self.people, today=self.today)
         self._work_report()
         self._meeting()

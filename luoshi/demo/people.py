@@ -13,10 +13,17 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 
 from luoshi.demo.units import DISTRICTS, SPECS, Units
+from luoshi.lib import clock
 from luoshi.org.models import Role, User
 from luoshi.org.services import user_create
+from luoshi.security.models import AccountSecurity
+from luoshi.security.services.totp import totp_demo_enrol
 
 DEMO_PASSWORD = "luoshi2026"
+# The three administrators must give a second factor (docs/SECURITY.md). The demo enrols them
+# with this published secret (README): add it to an authenticator app, or print the current
+# code with `.venv/bin/python -c "import pyotp; print(pyotp.TOTP('<secret>').now())"`.
+DEMO_TOTP_SECRET = "LUOSHIDEMOTOTPSECRETFORADMINS234"
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,12 @@ def password_hashed_once(password: str) -> Iterator[None]:
         User.set_password = original  # type: ignore[method-assign]
 
 
+def password_ages_restart() -> None:
+    """The demo's passwords count as set today: the accounts are opened at the start of the
+    story, months ago, and would otherwise load with their passwords already expired."""
+    AccountSecurity.objects.update(password_changed_at=clock.now())
+
+
 def _names() -> Iterator[str]:
     rng = random.Random(2026)
     seen: set[str] = set()
@@ -131,7 +144,16 @@ def build_people(units: Units, actor: User | None = None) -> People:
 
 def _build(units: Units, actor: User | None) -> People:
     def create(username: str, **fields) -> User:
-        return user_create(actor=actor, username=username, password=DEMO_PASSWORD, **fields)
+        # the published demo password predates the policy, and is not to be changed at the
+        # first log-in: the demo is for trying, not for real accounts
+        return user_create(
+            actor=actor,
+            username=username,
+            password=DEMO_PASSWORD,
+            must_change_password=False,
+            policy_checked=False,
+            **fields,
+        )
 
     supervisor = create(
         SUPERVISOR[0],
@@ -151,7 +173,8 @@ def _build(units: Units, actor: User | None) -> People:
         for spec in LEADERS
     }
     for username, full_name, role in ADMINS:
-        create(username, full_name=full_name, role=role, unit=units.office)
+        admin = create(username, full_name=full_name, role=role, unit=units.office)
+        totp_demo_enrol(user=admin, secret=DEMO_TOTP_SECRET)
     people = People(supervisor=supervisor, leaders=leaders)
     names = _names()
     district_codes = {d.code for d in DISTRICTS}

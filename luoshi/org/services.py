@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import audit_log
 from luoshi.org.models import Role, Unit, User
+from luoshi.security.services import roles
+from luoshi.security.services.passwords import password_recorded, password_set
 
 UNIT_FIELDS = ("name", "short_name", "aliases", "kind", "parent", "sort_order", "is_active")
 USER_FIELDS = ("full_name", "role", "unit", "scope_unit", "title", "phone", "is_active")
@@ -163,18 +165,34 @@ def _check_user(user: User) -> None:
 
 
 @transaction.atomic
-def user_create(*, actor: User | None, username: str, password: str, **fields) -> User:
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    must_change_password: bool = True,
+    policy_checked: bool = True,
+    **fields,
+) -> User:
     """Create an account with exactly one role (三员分立: administrators are separate
-    accounts)."""
+    accounts; the system administrator opens accounts with a business role only, the
+    security administrator grants the others — security.services.roles).
+
+    The password is checked against the security policy and must be changed at the first
+    log-in (`must_change_password`). `policy_checked=False` is for the demo's published
+    password only."""
     unknown = set(fields) - set(USER_FIELDS)
     if unknown:
         raise ValidationError(_("未知的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     user = User(username=username.strip(), **fields)
     user.full_clean(exclude=["password"])
     _check_user(user)
-    validate_password(password, user)
+    roles.sysadmin_create_check(actor=actor, role=user.role)
+    if policy_checked:
+        validate_password(password, user)
     user.set_password(password)
     user.save()
+    password_recorded(user=user, must_change=must_change_password)
     audit_log(
         actor=actor,
         action="org.user.create",
@@ -185,17 +203,31 @@ def user_create(*, actor: User | None, username: str, password: str, **fields) -
 
 
 @transaction.atomic
-def user_update(*, actor: User, user: User, **changes) -> User:
+def user_update(*, actor: User | None, user: User, **changes) -> User:
+    """Change an account's details. Role, scope and whether an administrator account is
+    active are role grants: the security administrator's (security.services.roles)."""
     unknown = set(changes) - set(USER_FIELDS)
     if unknown:
         raise ValidationError(_("不能修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
-    if user.pk == actor.pk and changes.get("is_active") is False:
+    own = actor is not None and user.pk == actor.pk
+    if own and changes.get("is_active") is False:
         raise ValidationError(_("不能停用自己的账号。"))
+    if own and "role" in changes and changes["role"] != user.role:
+        raise ValidationError({"role": _("不能变更自己的角色。")})
+    roles.sysadmin_change_check(actor=actor, user=user, changes=changes)
+    roles.last_admin_check(
+        user=user,
+        role=changes.get("role", user.role),
+        is_active=changes.get("is_active", user.is_active),
+    )
     diff = {}
     for field, value in changes.items():
         old = getattr(user, field)
         if old != value:
-            diff[field] = [str(old or ""), str(value or "")]
+            diff[field] = [
+                str(old if old is not None else ""),
+                str(value if value is not None else ""),
+            ]
             setattr(user, field, value)
     if not diff:
         return user
@@ -206,9 +238,13 @@ def user_update(*, actor: User, user: User, **changes) -> User:
     return user
 
 
-@transaction.atomic
 def user_set_password(*, actor: User, user: User, password: str) -> None:
-    validate_password(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    audit_log(actor=actor, action="org.user.password", obj=user, data={"password": "changed"})
+    """The system administrator resets a password: checked against the security policy,
+    and the user must change it at the next log-in."""
+    password_set(
+        actor=actor,
+        user=user,
+        password=password,
+        must_change=user.pk != actor.pk,
+        action="org.user.password",
+    )

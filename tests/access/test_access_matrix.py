@@ -140,6 +140,9 @@ ROLE_MAY = {
     "campaign.list": {"supervisor", "leader"},
     "campaign.manage": {"supervisor"},
     "campaign.unit": {"liaison", "unit_head"},
+    # 群众线索: the office triages; leaders read the clues in scope; units never see a clue
+    "clue.list": {"supervisor", "leader"},
+    "clue.triage": {"supervisor"},
     # 账户安全: everyone their own; the 安全管理员 the policy, locks, second factors, role grants
     "security.account": set(Role.values),
     "security.manage": {"secadmin"},

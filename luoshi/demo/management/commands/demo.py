@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.demo.builder import demo_load, demo_present, demo_summary
-from luoshi.demo.people import DEMO_PASSWORD
+from luoshi.demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from luoshi.org.models import Unit
 from luoshi.tasks.models import Light, Task, TaskState
 
@@ -84,3 +84,10 @@ class Command(BaseCommand):
         w(_("演示账号（密码均为 %(pw)s）：") % {"pw": DEMO_PASSWORD})
         for username, label in ACCOUNTS:
             w(f"  {username:<10} {label}")
+        w(
+            _(
+                "系统管理员、安全管理员、审计管理员登录时还需动态口令，演示密钥为 %(secret)s"
+                "（在手机验证器中添加，或见 README）。"
+            )
+            % {"secret": DEMO_TOTP_SECRET}
+        )

@@ -1,0 +1,1 @@
+"""Security services: the policy, passwords, lockout, the second factor and role grants."""
