@@ -77,3 +77,41 @@ def audit_verify() -> list[int]:
     (what broke, the count, the last hash) use chain.verify_database()."""
     result = chain.verify_database()
     return sorted({b.id for b in result.breaks if b.id is not None})
+
+
+def audit_verify_and_alert() -> dict[str, int]:
+    """Walk the chain; on a break, record `audit.verify_failed` and put a notice in every
+    active audit administrator's inbox (one a day: the notice's key is the date)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from luoshi.lib import clock
+    from luoshi.notifications.models import NotificationKind
+    from luoshi.notifications.services import notify
+    from luoshi.org.models import Role, User
+
+    result = chain.verify_database()
+    if result.ok:
+        return {"rows": result.count, "breaks": 0}
+    first = result.breaks[0]
+    audit_log(
+        actor=None,
+        action="audit.verify_failed",
+        data={
+            "breaks": result.break_count,
+            "first": first.as_text(),
+            "count": result.count,
+            "last_hash": result.last_hash,
+        },
+    )
+    auditors = User.objects.filter(role=Role.AUDITOR, is_active=True)
+    notify(
+        recipients=auditors,
+        kind=NotificationKind.REMINDER,
+        title=_("审计日志完整性校验未通过：发现 %(n)s 处断点") % {"n": result.break_count},
+        body=_("第一处：%(first)s。请运行 luoshi audit verify 查看全部断点。")
+        % {"first": first.as_text()},
+        url=reverse("audit:log") + "?verify=1",
+        dedupe_key=f"audit.verify_failed.{clock.today().isoformat()}",
+    )
+    return {"rows": result.count, "breaks": result.break_count}
