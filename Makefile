@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/luoshi
 DATA   := $(or $(LUOSHI_DATA_DIR),var)
 
 .PHONY: run serve install install-test migrate demo test test-pg test-fast lint format \
-        bench messages check clean
+        bench loadtest fuzz messages check clean
 
 # --- installation (re-run only when pyproject.toml changes) ---------------------------------
 $(BIN)/python:
@@ -64,13 +64,13 @@ test-fast: install-test
 	$(BIN)/pytest -m "not browser" -x -q $(PYTEST_ARGS)
 
 lint: install-test
-	$(BIN)/ruff check luoshi tests bench
-	$(BIN)/ruff format --check luoshi tests bench
+	$(BIN)/ruff check luoshi tests bench load
+	$(BIN)/ruff format --check luoshi tests bench load
 	$(BIN)/luoshi makemigrations --check --dry-run
 
 format: install-test
-	$(BIN)/ruff check --fix luoshi tests bench
-	$(BIN)/ruff format luoshi tests bench
+	$(BIN)/ruff check --fix luoshi tests bench load
+	$(BIN)/ruff format luoshi tests bench load
 
 # Pages and the tick on the demo data, then the tick over 200,000 open tasks (several minutes:
 # BENCH_TICK_ARGS="--tasks 20000" for a quick look). Figures go to bench-results/.
@@ -85,6 +85,18 @@ bench: install
 	$(BIN)/python -m bench.policies $(BENCH_POLICIES_ARGS)
 	$(BIN)/python -m bench.cockpit $(BENCH_COCKPIT_ARGS)
 	$(BIN)/python -m bench.api $(BENCH_API_ARGS)
+
+# The deadline rush (docs/LOADTEST.md): 2,000 liaisons report within ten minutes while the
+# office and leaders read; checks that no acknowledged report is lost or doubled. SQLite in a
+# temporary folder, or DATABASE_URL=postgres://…/scratch (that database is EMPTIED).
+# LOAD_ARGS="--quick" for 200 units in one minute.
+loadtest: install
+	$(BIN)/pip install --quiet -e '.[load]'
+	$(BIN)/python -m load.rush $(LOAD_ARGS)
+
+# Long fuzzing of the API and the parsers (docs/RELIABILITY.md); FUZZ_EXAMPLES per property.
+fuzz: install-test
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} $(BIN)/pytest tests/fuzz -q -p no:cacheprovider
 
 messages: install
 	cd luoshi && ../$(BIN)/django-admin makemessages -l en --ignore='static/vendor/*' \
