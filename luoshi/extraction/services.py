@@ -13,6 +13,7 @@ the whole document goes in in one transaction.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Iterable, Mapping
 from typing import IO
 
@@ -30,6 +31,7 @@ from luoshi.extraction.reading import MAX_BYTES, ExtractionError, read_document
 from luoshi.ledger.plan import Plan, plan_commit, plan_from_rows
 from luoshi.lib import clock
 from luoshi.lib.deadlines import DeadlineError, parse_deadline
+from luoshi.lib.uploads import check_upload, display_name, random_name
 from luoshi.org.models import User
 from luoshi.tasks.models import Source, SourceKind
 from luoshi.tasks.services.sources import source_create
@@ -71,9 +73,17 @@ def extraction_start(
     policy.require(actor, "extraction.run")
     if source is not None and not policy.visible_sources(actor).filter(pk=source.pk).exists():
         raise ValidationError({"source": _("任务来源不存在或您无权查看。")})
-    name = (name or getattr(upload, "name", "") or "document").rsplit("/", 1)[-1][:200]
+    name = display_name(name or getattr(upload, "name", "") or "document")
     data = _read_upload(upload)
     blocks = read_document(data, name)
+    # read as a document; now the same content check as every upload (a disguised page, …)
+    check_upload(
+        io.BytesIO(data),
+        kinds={"docx", "txt", "pdf"},
+        max_bytes=MAX_BYTES,
+        field_label=_("文件"),
+        name=name,
+    )
     year = year or document_year(blocks)
     found = extract_tasks(blocks, year=year)
     if not found:
@@ -84,7 +94,6 @@ def extraction_start(
             ),
             code="no_tasks",
         )
-    suffix = name.rsplit(".", 1)[-1].lower()
     with transaction.atomic():
         ext = Extraction(
             original_name=name,
@@ -99,7 +108,7 @@ def extraction_start(
             year=year,
             found=[task.as_dict() for task in found],
         )
-        ext.file.save(f"{ext.sha256[:16]}.{suffix}", ContentFile(data), save=False)
+        ext.file.save(random_name(name), ContentFile(data), save=False)
         ext.save()
         audit_log(
             actor=actor,

@@ -9,6 +9,7 @@ result = ledger_import_confirm(actor=user, imp=imp)
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Mapping
 from typing import IO
 
@@ -26,12 +27,14 @@ from luoshi.ledger.reader import (
     MAPPABLE,
     Sheet,
     check_file,
+    max_bytes,
     read_sheet,
     sheet_from_json,
     sheet_rows,
     sheet_to_json,
 )
 from luoshi.lib import clock
+from luoshi.lib.uploads import check_upload, display_name, random_name
 from luoshi.org.models import User
 from luoshi.tasks.models import Source, SourceKind
 from luoshi.tasks.services.sources import source_create
@@ -62,7 +65,15 @@ def ledger_import_start(
     size = getattr(upload, "size", None)
     data = _read_upload(upload, size)
     sheet = read_sheet(data)
-    name = (name or getattr(upload, "name", "") or "ledger.xlsx").rsplit("/", 1)[-1][:200]
+    name = display_name(name or getattr(upload, "name", "") or "ledger.xlsx")
+    # read as a workbook; now the same content check as every upload (a disguised page, …)
+    check_upload(
+        io.BytesIO(data),
+        kinds={"xlsx", "xlsm"},
+        max_bytes=max_bytes(),
+        field_label=_("台账文件"),
+        name=name,
+    )
     with transaction.atomic():
         imp = LedgerImport(
             original_name=name,
@@ -76,7 +87,7 @@ def ledger_import_start(
             mapping={str(c): k for c, k in sheet.mapping.items()},
             sheet=sheet_to_json(sheet),
         )
-        imp.file.save(f"{imp.sha256[:16]}.xlsx", ContentFile(data), save=False)
+        imp.file.save(random_name(name), ContentFile(data), save=False)
         imp.save()
         audit_log(
             actor=actor,

@@ -124,7 +124,7 @@ def _zip_kind(upload: IO[bytes], max_bytes: int) -> str | None:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
             infos = archive.infolist()
-            if sum(i.file_size for i in infos) > MAX_UNPACKED_FACTOR * max(max_bytes, 1 << 20):
+            if sum(i.file_size for i in infos) > MAX_UNPACKED_FACTOR * max_bytes:
                 return None
             names = {i.filename for i in infos}
             if "[Content_Types].xml" in names:

@@ -10,40 +10,19 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from luoshi.lib import clock
-from luoshi.lib.i18n import join_list
+from luoshi.lib.uploads import check_upload, display_name, store_upload
 from luoshi.reports.models import Attachment
 
-# The first bytes each allowed type must start with. Plain-text types have no signature.
-ZIP = (b"PK\x03\x04",)
-OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
-SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "pdf": (b"%PDF",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "docx": ZIP,
-    "xlsx": ZIP,
-    "zip": ZIP,
-    "ofd": ZIP,
-    "doc": OLE,
-    "xls": OLE,
-    "wps": OLE,
-    "et": OLE,
-}
 MAX_FILES = 10
 
 
-def _extension(name: str) -> str:
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
-
-
 def attachments_validate(files: Sequence[UploadedFile]) -> None:
-    """Raise a ValidationError naming every file that may not be attached."""
+    """Raise a ValidationError naming every file that may not be attached (type, size and
+    content, by luoshi.lib.uploads.check_upload)."""
     conf = settings.LUOSHI
     allowed = set(conf["ATTACHMENT_EXTENSIONS"])
     limit = conf["ATTACHMENT_MAX_BYTES"]
@@ -54,30 +33,10 @@ def attachments_validate(files: Sequence[UploadedFile]) -> None:
             % {"n": MAX_FILES}
         )
     for f in files:
-        name = f.name or ""
-        ext = _extension(name)
-        if ext not in allowed:
-            errors.append(
-                _("附件“%(name)s”的类型不允许上传，允许的类型：%(types)s。")
-                % {"name": name, "types": join_list(sorted(allowed))}
-            )
-            continue
-        if f.size > limit:
-            errors.append(
-                _("附件“%(name)s”超过大小限制（%(limit)s）。")
-                % {"name": name, "limit": filesizeformat(limit)}
-            )
-            continue
-        if f.size == 0:
-            errors.append(_("附件“%(name)s”是空文件。") % {"name": name})
-            continue
-        signatures = SIGNATURES.get(ext)
-        if signatures:
-            f.seek(0)
-            head = f.read(8)
-            f.seek(0)
-            if not any(head.startswith(sig) for sig in signatures):
-                errors.append(_("附件“%(name)s”的内容与扩展名不符。") % {"name": name})
+        try:
+            check_upload(f, kinds=allowed, max_bytes=limit, field_label=_("附件"))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
     if errors:
         raise ValidationError(errors)
 
@@ -95,14 +54,14 @@ def uploads_store(files: Sequence[UploadedFile], *, model, actor, **owner) -> li
         f.seek(0)
         item = model(
             **owner,
-            original_name=f.name[:200],
+            original_name=display_name(f.name or ""),
             size=f.size,
             content_type=(getattr(f, "content_type", "") or "")[:100],
             sha256=digest.hexdigest(),
             uploaded_by=actor,
             uploaded_at=clock.now(),
         )
-        item.file.save(f.name, f, save=False)
+        store_upload(f, field=item.file)
         item.save()
         stored.append(item)
     return stored
