@@ -104,8 +104,10 @@ def bulletin_detail(request, pk: int):
 @rule("bulletin.view")
 @require_safe
 def bulletin_download(request, pk: int):
-    """The .docx, audited."""
-    return uploaded_file_response(_bulletin(pk), actor=request.user, action="bulletin.download")
+    """The .docx, audited, watermarked with the reader and the time."""
+    return uploaded_file_response(
+        _bulletin(pk), actor=request.user, action="bulletin.download", watermark=True
+    )
 
 
 @rule("bulletin.generate")

@@ -394,13 +394,14 @@ def sheets_about(review: CadreReview, cadre_id: int):
     )
 
 
-def results_workbook(review: CadreReview, results: list[CadreResult]) -> bytes:
+def results_workbook(review: CadreReview, results: list[CadreResult], *, user: User) -> bytes:
     """The results table as .xlsx; names typed by users are written as text (lib.xlsx)."""
     import io
 
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from luoshi.lib.watermark import watermark_workbook
     from luoshi.lib.xlsx import safe_row
 
     wb = Workbook()
@@ -438,6 +439,7 @@ def results_workbook(review: CadreReview, results: list[CadreResult]) -> bytes:
             ],
         )
     out = io.BytesIO()
+    watermark_workbook(wb, user)
     wb.save(out)
     return out.getvalue()
 

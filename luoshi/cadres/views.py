@@ -79,7 +79,7 @@ def results_export(request, pk: int):
     """The results table as .xlsx (the rows the reader may read)."""
     review = policy.get_review_for_user(request.user, pk)
     results = services.review_results(review, policy.visible_review_cadres(request.user, review))
-    data = services.results_workbook(review, results)
+    data = services.results_workbook(review, results, user=request.user)
     audit_log(actor=request.user, action="cadre.results.export", obj=review)
     name = _("%(name)s 评价结果.xlsx") % {"name": review.name}
     response = HttpResponse(data, content_type=XLSX)

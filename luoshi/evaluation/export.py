@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from django.utils.translation import gettext as _
 
+from luoshi.lib.watermark import watermark_workbook
 from luoshi.lib.xlsx import safe_row
 
 
@@ -21,7 +22,7 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+def workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]], *, user) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -39,6 +40,7 @@ def workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) ->
             ws.column_dimensions[col].width = width
     if not wb.sheetnames:
         wb.create_sheet(_("空"))
+    watermark_workbook(wb, user)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

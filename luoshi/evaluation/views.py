@@ -304,7 +304,9 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 def period_export(request, pk: int):
     period = get_object_or_404(EvaluationPeriod, pk=pk)
     adjustments = ScoreAdjustment.objects.filter(period=period).select_related("unit", "by")
-    content = export.workbook(export.ranking_sheets(_groups(period), adjustments))
+    content = export.workbook(
+        export.ranking_sheets(_groups(period), adjustments), user=request.user
+    )
     audit_log(actor=request.user, action="evaluation.export", obj=period)
     return _xlsx(content, f"evaluation-{period.pk}.xlsx")
 
@@ -319,7 +321,9 @@ def unit_export(request, pk: int, unit_id: int):
     adjustments = ScoreAdjustment.objects.filter(period=period, unit_id=unit_id).select_related(
         "by"
     )
-    content = export.workbook(export.breakdown_sheets(unit.name, items, adjustments))
+    content = export.workbook(
+        export.breakdown_sheets(unit.name, items, adjustments), user=request.user
+    )
     audit_log(actor=request.user, action="evaluation.export", obj=period, data={"unit": unit_id})
     return _xlsx(content, f"evaluation-{period.pk}-{unit_id}.xlsx")
 

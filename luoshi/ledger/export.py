@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.access import policy
 from luoshi.lib.cn_numbers import cn_number
+from luoshi.lib.watermark import watermark_workbook
 from luoshi.org.models import User
 from luoshi.reports.models import ProgressReport
 from luoshi.tasks.models import AssignmentRole, Light, Task, TaskUnit
@@ -184,6 +185,7 @@ def ledger_workbook(*, user: User, tasks: Sequence[Task], title: str = "") -> by
         fill = FILLS.get(t.light)
         if fill:
             ws.cell(row=row, column=light_col).fill = PatternFill("solid", fgColor=fill)
+    watermark_workbook(wb, user)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from luoshi.access import policy
+from luoshi.lib.watermark import watermark_workbook
 from luoshi.lib.xlsx import safe_row
 from luoshi.org.models import Unit, User
 from luoshi.outcomes.models import OutcomeKind, OutcomeRecord
@@ -76,7 +77,7 @@ def status_text(record: OutcomeRecord) -> str:
     return _("有效")
 
 
-def outcomes_workbook(records) -> bytes:
+def outcomes_workbook(records, *, user: User) -> bytes:
     """The .xlsx of these records (already filtered through policy.visible_outcomes); every
     text a user typed is written as text, never a formula (lib.xlsx)."""
     from openpyxl import Workbook
@@ -124,5 +125,6 @@ def outcomes_workbook(records) -> bytes:
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     out = io.BytesIO()
+    watermark_workbook(wb, user)
     wb.save(out)
     return out.getvalue()

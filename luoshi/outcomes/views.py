@@ -53,7 +53,7 @@ def outcome_list(request):
 def outcome_export(request):
     f = queries.OutcomeFilter.from_query(request.GET)
     records = list(queries.outcome_rows(request.user, f))
-    data = queries.outcomes_workbook(records)
+    data = queries.outcomes_workbook(records, user=request.user)
     audit_log(
         actor=request.user,
         action="outcome.export",

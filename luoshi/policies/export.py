@@ -9,12 +9,15 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
+from luoshi.lib.watermark import watermark_workbook
 from luoshi.lib.xlsx import safe_row
 from luoshi.policies.models import Policy, PolicyDeliverable
 from luoshi.policies.queries import overdue
 
 
-def _workbook(title: str, headers: list[str], rows: Sequence[list], widths: list[int]) -> bytes:
+def _workbook(
+    title: str, headers: list[str], rows: Sequence[list], widths: list[int], *, user
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -32,6 +35,7 @@ def _workbook(title: str, headers: list[str], rows: Sequence[list], widths: list
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
     buffer = io.BytesIO()
+    watermark_workbook(wb, user)
     wb.save(buffer)
     return buffer.getvalue()
 
@@ -40,7 +44,7 @@ def _percent(value: int | None):
     return "" if value is None else f"{value}%"
 
 
-def policies_workbook(items: Sequence[Policy]) -> bytes:
+def policies_workbook(items: Sequence[Policy], *, user) -> bytes:
     """The policies table (items carry `.delivery`, see queries.policy_rows)."""
     headers = [
         _("政策名称"),
@@ -82,11 +86,11 @@ def policies_workbook(items: Sequence[Policy]) -> bytes:
             ]
         )
     widths = [40, 22, 18, 12, 8, 14, 8, 10, 8, 10, 10, 8, 10, 10, 12]
-    return _workbook(_("政策兑现"), headers, rows, widths)
+    return _workbook(_("政策兑现"), headers, rows, widths, user=user)
 
 
 def deliverables_workbook(
-    policy: Policy, deliverables: Sequence[PolicyDeliverable], *, today: dt.date
+    policy: Policy, deliverables: Sequence[PolicyDeliverable], *, today: dt.date, user
 ) -> bytes:
     headers = [
         _("序号"),
@@ -126,4 +130,4 @@ def deliverables_workbook(
             ]
         )
     widths = [6, 50, 20, 22, 12, 10, 8, 8, 6, 22, 10, 10]
-    return _workbook(policy.title, headers, rows, widths)
+    return _workbook(policy.title, headers, rows, widths, user=user)

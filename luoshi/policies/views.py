@@ -353,7 +353,10 @@ def export_policies(request):
     today = clock.today()
     items = queries.policy_rows(request.user, today=today, policies=qs, sort=chosen["sort"])
     audit_log(actor=request.user, action="policy.export", data={"rows": len(items)})
-    return _xlsx(policies_workbook(items), _("政策兑现情况-%(d)s.xlsx") % {"d": today.isoformat()})
+    return _xlsx(
+        policies_workbook(items, user=request.user),
+        _("政策兑现情况-%(d)s.xlsx") % {"d": today.isoformat()},
+    )
 
 
 @rule("policy.view")
@@ -369,6 +372,6 @@ def export_deliverables(request, pk: int):
         data={"rows": len(rows)},
     )
     return _xlsx(
-        deliverables_workbook(obj, rows, today=today),
+        deliverables_workbook(obj, rows, today=today, user=request.user),
         _("政策兑现事项-%(d)s.xlsx") % {"d": today.isoformat()},
     )
