@@ -505,6 +505,12 @@ def _render(snapshot, title, issuer, number, dated, draft) -> bytes:
         )
     _items(document, criticised, _("本期无通报批评、约谈和问责建议事项。"))
 
+    # 七、政策兑现情况 and 八、考核得分与排名 (bulletins.render_sections)
+    from luoshi.bulletins.render_sections import policy_section, ranking_section
+
+    policy_section(document, s, 7, table_number=4)
+    ranking_section(document, s, 8)
+
     _para(
         document,
         _(

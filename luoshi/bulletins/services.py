@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from luoshi.access import policy
+from luoshi.access.evaluation import visible_scores
 from luoshi.audit.services import audit_log
 from luoshi.bulletins.conf import conf
 from luoshi.bulletins.models import Bulletin, BulletinSequence, BulletinState
@@ -100,6 +101,10 @@ def _outcomes_for(actor: User | None):
     return None if actor is None else policy.visible_outcomes(actor)
 
 
+def _scores_for(actor: User | None):
+    return None if actor is None else visible_scores(actor)
+
+
 def bulletin_preview(*, actor: User | None, date_from: dt.date, date_to: dt.date) -> dict:
     """The figures a bulletin of this period would hold now (nothing is written)."""
     if actor is not None:
@@ -107,7 +112,12 @@ def bulletin_preview(*, actor: User | None, date_from: dt.date, date_to: dt.date
     today = clock.today()
     period_validate(date_from, date_to, today)
     return bulletin_statistics(
-        _tasks_for(actor), date_from, date_to, as_of=today, outcomes=_outcomes_for(actor)
+        _tasks_for(actor),
+        date_from,
+        date_to,
+        as_of=today,
+        outcomes=_outcomes_for(actor),
+        scores=_scores_for(actor),
     )
 
 
@@ -159,7 +169,12 @@ def bulletin_generate(
     period_validate(date_from, date_to, today)
     title = _title(title, date_from, date_to)
     snapshot = bulletin_statistics(
-        _tasks_for(actor), date_from, date_to, as_of=today, outcomes=_outcomes_for(actor)
+        _tasks_for(actor),
+        date_from,
+        date_to,
+        as_of=today,
+        outcomes=_outcomes_for(actor),
+        scores=_scores_for(actor),
     )
     now = clock.now()
     bulletin = Bulletin(

@@ -17,6 +17,7 @@ nor cancelled, and were not already closed before it began.
   reader may read): 表彰 and 领导表扬 beside the commended tasks (`outcomes_commended`),
   通报批评, 约谈 and 问责建议 in a section of their own (`outcomes_criticised`). Units and
   tasks only: a bulletin goes to every unit, so it names no person.
+- 政策兑现情况 (`policies`) and 考核得分与排名 (`ranking`): see bulletins.sections.
 
 `bulletin_statistics` returns a plain JSON-able dict (the bulletin's snapshot): names and
 titles as text, dates in ISO form, states and lights as codes (labelled when shown).
@@ -33,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.bulletins.conf import conf
+from luoshi.bulletins.sections import policy_delivery, unit_rankings
 from luoshi.extensions.queries import Timeliness, with_timeliness
 from luoshi.org.models import Unit
 from luoshi.tasks.models import OPEN_STATES, EventKind, Light, Task, TaskEvent, TaskState
@@ -232,9 +234,11 @@ def bulletin_statistics(
     as_of: dt.date,
     cal: WorkCalendar | None = None,
     outcomes=None,
+    scores=None,
 ) -> dict:
     """Every figure of a bulletin over `tasks` (already limited to what the user may see);
-    `outcomes`: the outcome records the user may read (None: every one)."""
+    `outcomes`, `scores`: the outcome records and unit scores the user may read (None: every
+    one)."""
     cal = cal or WorkCalendar()
     period = Period(date_from, date_to)
     counted = counted_tasks(tasks, period)
@@ -286,4 +290,6 @@ def bulletin_statistics(
         "commended": commended,
         "outcomes_commended": praised,
         "outcomes_criticised": criticised,
+        "policies": policy_delivery(tasks, date_to, period.end),
+        "ranking": unit_rankings(scores, date_from, date_to),
     }

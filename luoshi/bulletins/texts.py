@@ -110,4 +110,12 @@ def labelled(snapshot: dict) -> dict:
     data["listed"] = [{**r, "state_label": state_label(r["state"])} for r in snapshot["listed"]]
     for key in ("outcomes_commended", "outcomes_criticised"):  # absent from older snapshots
         data[key] = [{**r, "kind_label": outcome_label(r["kind"])} for r in snapshot.get(key, [])]
+    policies = snapshot.get("policies")  # absent from older snapshots
+    if policies is not None:
+        data["policies"] = {
+            **policies,
+            "rate_text": rate_text(policies["rate"]),
+            "rows": [{**r, "rate_text": rate_text(r["rate"])} for r in policies["rows"]],
+        }
+    data["ranking"] = snapshot.get("ranking")
     return data

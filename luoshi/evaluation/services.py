@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from luoshi.access import policy
+from luoshi.access.evaluation import visible_scores
 from luoshi.audit.services import audit_log
 from luoshi.evaluation import scoring
 from luoshi.evaluation.models import (
@@ -546,6 +547,8 @@ def score_adjust(
         row = UnitScore.objects.filter(period=period, unit_id=unit_id).first()
         if row is None:
             raise ValidationError(_("该单位不在本期排名中，不能调整。"))
+        if actor is not None and not visible_scores(actor).filter(pk=row.pk).exists():
+            raise ValidationError(_("该单位不在您的管辖范围内，不能调整它的得分。"))
         entry = ScoreAdjustment.objects.create(
             period=period,
             unit_id=unit_id,

@@ -20,6 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.access import policy
+from luoshi.access.evaluation import (
+    get_unit_score_for_user,
+    visible_adjustments,
+    visible_score_items,
+    visible_scores,
+)
 from luoshi.access.views import rule
 from luoshi.audit.services import audit_log
 from luoshi.evaluation import export, services
@@ -33,7 +39,6 @@ from luoshi.evaluation.models import (
     UnitScore,
 )
 from luoshi.lib.forms import add_service_errors
-from luoshi.org.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TREND_PERIODS = 8
@@ -108,9 +113,11 @@ def period_create(request):
     )
 
 
-def _groups(period: EvaluationPeriod) -> list[dict]:
+def _groups(user, period: EvaluationPeriod) -> list[dict]:
+    """The period's ranking groups with the scores `user` may read (their scope's units, with
+    the ranks they hold among all the group's units)."""
     groups: dict[str, dict] = {}
-    for s in UnitScore.objects.filter(period=period).select_related("unit"):
+    for s in visible_scores(user, UnitScore.objects.filter(period=period)).select_related("unit"):
         groups.setdefault(s.group, {"name": s.group, "order": s.group_order, "rows": []})
         groups[s.group]["rows"].append(s)
     ordered = sorted(groups.values(), key=lambda g: g["order"])
@@ -119,8 +126,9 @@ def _groups(period: EvaluationPeriod) -> list[dict]:
     return ordered
 
 
-def _trend(period: EvaluationPeriod) -> dict:
-    """Each group's average score over this and the previous periods of the same kind."""
+def _trend(user, period: EvaluationPeriod) -> dict:
+    """Each group's average score over this and the previous periods of the same kind (over
+    the units `user` may read)."""
     periods = list(
         EvaluationPeriod.objects.filter(
             scheme_id=period.scheme_id,
@@ -130,7 +138,7 @@ def _trend(period: EvaluationPeriod) -> dict:
         ).order_by("-end", "-id")[:TREND_PERIODS]
     )[::-1]
     rows = (
-        UnitScore.objects.filter(period__in=periods)
+        visible_scores(user, UnitScore.objects.filter(period__in=periods))
         .values("period_id", "group")
         .annotate(avg=Avg("score"))
         .order_by()
@@ -148,7 +156,7 @@ def _trend(period: EvaluationPeriod) -> dict:
 
 
 def _period_page(request, period, *, adjust_form=None, status=200):
-    groups = _groups(period)
+    groups = _groups(request.user, period)
     chart = {
         "groups": [
             {
@@ -158,7 +166,7 @@ def _period_page(request, period, *, adjust_form=None, status=200):
             }
             for g in groups
         ],
-        "trend": _trend(period),
+        "trend": _trend(request.user, period),
         "labels": {"score": _("得分"), "trend": _("平均得分")},
     }
     units = [(s.unit_id, s.unit.display_name) for g in groups for s in g["rows"]]
@@ -169,9 +177,9 @@ def _period_page(request, period, *, adjust_form=None, status=200):
             "period": period,
             "groups": groups,
             "chart": chart,
-            "adjustments": ScoreAdjustment.objects.filter(period=period).select_related(
-                "unit", "by"
-            ),
+            "adjustments": visible_adjustments(
+                request.user, ScoreAdjustment.objects.filter(period=period)
+            ).select_related("unit", "by"),
             "adjust_form": adjust_form or AdjustForm(units=units),
             "may_manage": services.may_manage(request.user),
             "previous": services.previous_period(period),
@@ -222,7 +230,9 @@ def period_freeze(request, pk: int):
 @require_POST
 def period_adjust(request, pk: int):
     period = get_object_or_404(EvaluationPeriod.objects.select_related("scheme"), pk=pk)
-    units = UnitScore.objects.filter(period=period).select_related("unit")
+    units = visible_scores(request.user, UnitScore.objects.filter(period=period)).select_related(
+        "unit"
+    )
     form = AdjustForm(request.POST, units=[(s.unit_id, s.unit.display_name) for s in units])
     if form.is_valid():
         try:
@@ -245,9 +255,7 @@ def period_adjust(request, pk: int):
 @require_safe
 def unit_breakdown(request, pk: int, unit_id: int):
     period = get_object_or_404(EvaluationPeriod.objects.select_related("scheme"), pk=pk)
-    score = get_object_or_404(
-        UnitScore.objects.select_related("unit"), period=period, unit_id=unit_id
-    )
+    score = get_unit_score_for_user(request.user, period, unit_id)
     items = list(
         ScoreItem.objects.filter(period=period, unit_id=unit_id)
         .select_related("task")
@@ -262,7 +270,8 @@ def unit_breakdown(request, pk: int, unit_id: int):
         entry["items"].append(item)
         entry["total"] += item.points
     history = list(
-        UnitScore.objects.filter(
+        visible_scores(request.user)
+        .filter(
             unit_id=unit_id,
             period__scheme_id=period.scheme_id,
             period__kind=period.kind,
@@ -303,9 +312,11 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 @require_safe
 def period_export(request, pk: int):
     period = get_object_or_404(EvaluationPeriod, pk=pk)
-    adjustments = ScoreAdjustment.objects.filter(period=period).select_related("unit", "by")
+    adjustments = visible_adjustments(
+        request.user, ScoreAdjustment.objects.filter(period=period)
+    ).select_related("unit", "by")
     content = export.workbook(
-        export.ranking_sheets(_groups(period), adjustments), user=request.user
+        export.ranking_sheets(_groups(request.user, period), adjustments), user=request.user
     )
     audit_log(actor=request.user, action="evaluation.export", obj=period)
     return _xlsx(content, f"evaluation-{period.pk}.xlsx")
@@ -315,9 +326,11 @@ def period_export(request, pk: int):
 @require_safe
 def unit_export(request, pk: int, unit_id: int):
     period = get_object_or_404(EvaluationPeriod, pk=pk)
-    score = get_object_or_404(UnitScore, period=period, unit_id=unit_id)
-    unit = Unit.objects.get(pk=score.unit_id)
-    items = ScoreItem.objects.filter(period=period, unit_id=unit_id).select_related("task")
+    score = get_unit_score_for_user(request.user, period, unit_id)
+    unit = score.unit
+    items = visible_score_items(
+        request.user, ScoreItem.objects.filter(period=period, unit_id=unit_id)
+    ).select_related("task")
     adjustments = ScoreAdjustment.objects.filter(period=period, unit_id=unit_id).select_related(
         "by"
     )
