@@ -1,7 +1,7 @@
 """What a log-in puts in the session, and the gate a half-finished log-in leaves.
 
 Keys (all under "sec_"):
-  sec_auth_at, sec_seen   log-in time and last activity, epoch seconds (clock.now())
+  sec_auth_at, sec_seen   log-in time and last activity, epoch seconds (wall time)
   sec_idle, sec_life      the policy's idle timeout and absolute lifetime, in seconds, as they
                           were at log-in (a policy change applies to the next log-in)
   sec_gate                "password" (must change it) or "enrol" (must enrol a second factor):
@@ -12,7 +12,8 @@ Keys (all under "sec_"):
 
 from __future__ import annotations
 
-from luoshi.lib import clock
+from django.utils import timezone
+
 from luoshi.security.services.passwords import password_change_reason
 from luoshi.security.services.policy import security_policy
 from luoshi.security.services.totp import totp_enrolled, totp_required
@@ -23,7 +24,9 @@ PENDING_SECONDS = 300
 
 
 def now_ts() -> float:
-    return clock.now().timestamp()
+    """Wall time, not clock.now(): a pinned business day (clock.pinned_today, `--today`)
+    must neither age nor freeze a session."""
+    return timezone.now().timestamp()
 
 
 def gate_for(user) -> str:

@@ -97,13 +97,13 @@ def login_view(request):
 @require_http_methods(["GET", "POST"])
 def login_code(request):
     pending = request.session.get("sec_pending")
-    if not pending or now_ts() - pending.get("at", 0) > PENDING_SECONDS:
-        request.session.pop("sec_pending", None)
-        return redirect("login")
-    user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+    user = None
+    if pending and now_ts() - pending.get("at", 0) <= PENDING_SECONDS:
+        user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
     if user is None:
+        # no password step in progress (expired, locked, or never begun): start again
         request.session.pop("sec_pending", None)
-        return redirect("login")
+        return render(request, "registration/login_code.html", {"expired": True})
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         attempt, lock = lockout.attempt_begin(username=user.username, ip=client_ip())

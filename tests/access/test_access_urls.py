@@ -173,7 +173,14 @@ def test_only_the_login_page_log_out_and_language_switch_are_public():
     # and the health check of load balancers (no business content: luoshi/worker/views.py)
     # and the public clue pages (群众线索: the form, the status by receipt code, the CAPTCHA)
     clues = {"clues:submit", "clues:status", "clues:captcha"}
-    assert {e.name for e in PUBLIC} == {"login", "logout", "set_language", "health"} | clues
+    # and the log-in's second step (the 6-digit code: the user is not logged in yet)
+    security = {"security:login_code"}
+    assert {e.name for e in PUBLIC} == {
+        "login",
+        "logout",
+        "set_language",
+        "health",
+    } | clues | security
 
 
 @pytest.mark.parametrize("endpoint", GUARDED, ids=_id)

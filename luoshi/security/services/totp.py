@@ -11,6 +11,7 @@ import pyotp
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import audit_log
@@ -61,7 +62,8 @@ def _match_step(secret: str, code: str, last_step: int) -> int | None:
     if len(code) != 6 or not code.isdigit():
         return None
     totp = pyotp.TOTP(secret)
-    now_step = int(clock.now().timestamp()) // STEP
+    # wall time (the phone's), never a pinned business day
+    now_step = int(timezone.now().timestamp()) // STEP
     for step in (now_step - 1, now_step, now_step + 1):
         if step > last_step and secrets.compare_digest(totp.at(step * STEP), code):
             return step
