@@ -47,6 +47,15 @@ run: demo
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/luoshi runserver $(HOST):$(PORT)
 
+# As `run`, with gunicorn's several processes on one address instead of the development
+# server (docs/SCALE.md; WORKERS= processes, default 2 × cores + 1).
+serve: demo
+	$(BIN)/luoshi collectstatic --noinput --verbosity 0
+	@echo "Luoshi is at http://$(HOST):$(PORT)/  (gunicorn; Ctrl-C stops; worker log: $(DATA)/worker.log)"
+	@$(BIN)/luoshi worker >>"$(DATA)/worker.log" 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/luoshi serve --bind $(HOST):$(PORT) --no-collectstatic $(if $(WORKERS),--workers $(WORKERS))
+
 # --- tests ------------------------------------------------------------------------------------
 # Browser tests drive Debian's Chromium (/usr/bin/chromium). Without it they are skipped here,
 # loudly; .ci/run installs it, so in CI they always run.
