@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.encryption import EncryptedTextField
+
 
 class UnitKind(models.TextChoices):
     GOVERNMENT = "government", _("政府")
@@ -92,7 +94,9 @@ class User(AbstractUser):
         verbose_name=_("管辖范围"),
     )
     title = models.CharField(_("职务"), max_length=50, blank=True)
-    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    # encrypted at rest when LUOSHI_FIELD_KEY is set (luoshi/lib/encryption.py); read in
+    # Python only (SMS notifications), never filtered in the database
+    phone = EncryptedTextField(_("手机"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("用户")
