@@ -46,6 +46,9 @@ from luoshi.tasks.services.sources import source_create
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
+# Every operation may refuse (the handlers below): the schema says so, with the body's shape,
+# so a client (and the schema fuzzing, tests/fuzz) knows the answer is documented.
+REFUSALS = {frozenset({400, 401, 403, 404}): s.Error}
 
 
 class TokenAuth(HttpBearer):
@@ -262,7 +265,9 @@ def _ledger_filter(user, f: TaskFilters):
     return ledger, since
 
 
-@api.get("/tasks", response=s.TaskPage, url_name="tasks", summary="任务列表（台账）")
+@api.get(
+    "/tasks", response={200: s.TaskPage, **REFUSALS}, url_name="tasks", summary="任务列表（台账）"
+)
 @declares("task.list", "tasks")
 def tasks_list(request, filters: Query[TaskFilters]):
     """The ledger's rows this user sees, filtered and paginated (page, page_size ≤ 200)."""
@@ -290,7 +295,9 @@ def tasks_list(request, filters: Query[TaskFilters]):
     return api.create_response(request, data, status=200)
 
 
-@api.get("/tasks/{ref}", response=s.TaskDetail, url_name="task", summary="任务详情")
+@api.get(
+    "/tasks/{ref}", response={200: s.TaskDetail, **REFUSALS}, url_name="task", summary="任务详情"
+)
 @declares("task.view", "task")
 def task_detail(request, ref: str):
     """One task by id or code: light and its reasons, units, time nodes, indicators."""
@@ -353,7 +360,9 @@ def task_detail(request, ref: str):
     return data
 
 
-@api.get("/units", response=list[s.UnitOut], url_name="units", summary="单位列表")
+@api.get(
+    "/units", response={200: list[s.UnitOut], **REFUSALS}, url_name="units", summary="单位列表"
+)
 @declares("api.use", "units")
 def units_list(request):
     """Every unit (the organisation tree is not business content), in tree order."""
@@ -364,7 +373,9 @@ def units_list(request):
 # --- writing -------------------------------------------------------------------------------
 
 
-@api.post("/sources", response={201: s.SourceOut}, url_name="sources", summary="登记任务来源")
+@api.post(
+    "/sources", response={201: s.SourceOut, **REFUSALS}, url_name="sources", summary="登记任务来源"
+)
 @declares("source.create", "sources")
 def sources_create(request, body: s.SourceIn):
     policy.require(request.user, "source.create")
@@ -389,7 +400,9 @@ def _person(pk: int | None, field: str) -> User | None:
     return user
 
 
-@api.post("/tasks", response={201: s.TaskDetail}, url_name="tasks_create", summary="新建任务")
+@api.post(
+    "/tasks", response={201: s.TaskDetail, **REFUSALS}, url_name="tasks_create", summary="新建任务"
+)
 @declares("task.create", "tasks_create")
 def tasks_create(request, body: s.TaskIn):
     """A task (起草) under a source, or under a parent task (分解) of the same source."""
@@ -417,7 +430,10 @@ def tasks_create(request, body: s.TaskIn):
 
 
 @api.post(
-    "/tasks/{ref}/reports", response={201: s.ReportOut}, url_name="reports", summary="填报进展"
+    "/tasks/{ref}/reports",
+    response={201: s.ReportOut, **REFUSALS},
+    url_name="reports",
+    summary="填报进展",
 )
 @declares("task.report", "reports")
 def reports_create(request, ref: str, body: s.ReportIn):
@@ -450,7 +466,7 @@ def reports_create(request, ref: str, body: s.ReportIn):
 
 @api.post(
     "/tasks/{ref}/closure-request",
-    response={201: s.ClosureOut},
+    response={201: s.ClosureOut, **REFUSALS},
     url_name="closure_request",
     summary="申请办结",
 )
