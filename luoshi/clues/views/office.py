@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from luoshi.access import policy
 from luoshi.access.clues import get_clue_for_user, mask_phone, may_see_contact, visible_clues
 from luoshi.access.views import object_rule, rule
+from luoshi.audit.services import audit_log
 from luoshi.clues.forms import (
     AcceptTaskForm,
     CategoryForm,
@@ -110,6 +111,7 @@ def clue_photo(request, pk: int):
         handle = clue.photo.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("照片文件已丢失。")) from exc
+    audit_log(actor=request.user, action="clue.photo.view", obj=clue)
     response = FileResponse(handle, content_type="image/jpeg")
     response["Content-Disposition"] = f'inline; filename="{clue.number}.jpg"'
     response["Cache-Control"] = "private, no-store"
