@@ -152,6 +152,14 @@ def _date_of(match: re.Match, text: str, default_year: int) -> dt.date:
         raise _no_such_day(text) from None
 
 
+def _checked_date(match: re.Match, text: str, default_year: int) -> dt.date:
+    """_date_of, with the years datetime cannot hold (0000年底, 0001年1月前) refused too."""
+    try:
+        return _date_of(match, text, default_year)
+    except (ValueError, OverflowError):
+        raise _no_such_day(text) from None
+
+
 def parse_deadline(text: str | None, *, year: int) -> Deadline:
     """The deadline the words name; `year` is the one meant when none is written.
 
@@ -162,7 +170,7 @@ def parse_deadline(text: str | None, *, year: int) -> Deadline:
     if not original:
         return Deadline(None, False, "")
     normal = original.translate(_FULL_WIDTH)
-    dates = [_date_of(m, original, year) for m in _PATTERN.finditer(normal)]
+    dates = [_checked_date(m, original, year) for m in _PATTERN.finditer(normal)]
     if dates:
         return Deadline(max(dates), False, original)
     if _ONGOING.search(normal):
