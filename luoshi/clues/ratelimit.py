@@ -1,11 +1,12 @@
 """Rate limits per client address for the public clue pages.
 
-Counters live in Django's cache, one key per (scope, address, window), created with the
-atomic `add` and counted with the atomic `incr`: both are single commands on Redis, so the
-limit holds across processes once the cache is Redis (LUOSHI_CACHE_URL, see docs/CLUES.md);
-LocMem (the single-process default and the tests) is per process. A database table would be
-shared without Redis, but would put a write on the database for every anonymous request,
-which is the load a limit is meant to keep off it.
+Counters live in Django's cache (settings.CACHES, docs/SCALE.md), one key per (scope,
+address, window), created with `add` and counted with `incr`. On Redis (LUOSHI_CACHE_URL) both
+are single atomic commands shared by every process. On the default database cache they are
+shared too, but Django's `incr` there is a read then a write, so a burst of simultaneous hits
+from one address may be under-counted by a few: the limit is approximate under bursts, exact
+otherwise. LocMem (the tests) is per process. A table of our own would be exact without
+Redis, but would put a write on the database for every anonymous request in any case.
 
 Fixed windows: at most `count` hits per `seconds`, the window starting at a multiple of
 `seconds`. The address is the request's REMOTE_ADDR (luoshi.lib.request_context); behind a

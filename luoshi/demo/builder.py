@@ -16,6 +16,7 @@ from django.db import transaction
 from luoshi.demo import catalogue
 from luoshi.demo.campaigns import build_campaigns
 from luoshi.demo.catalogue import TaskSpec
+from luoshi.demo.clues import build_clues
 from luoshi.demo.cockpit import build_comments
 from luoshi.demo.evaluation import build_evaluation
 from luoshi.demo.goals import GOALS
@@ -99,6 +100,7 @@ class DemoBuilder:
         build_supervision(people=self.people, units=self.units, today=self.today)
         build_policies(people=self.people, units=self.units, today=self.today)
         build_campaigns(people=self.people, units=self.units, today=self.today)
+        build_clues(people=self.people, units=self.units, today=self.today)
         build_outcomes(people=self.people, today=self.today)  # scoring reads them
         build_comments(people=self.people, today=self.today)
         build_evaluation(people=self.people, today=self.today)

@@ -181,7 +181,8 @@ def test_the_captcha_picture(world, client):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["Cache-Control"] == "no-store, private"
-    assert client.get(reverse("clues:captcha"), {"t": "bad"}).status_code == 404
+    bad = client.get(reverse("clues:captcha"), {"t": "bad"})
+    assert bad.status_code == 302 and bad["Location"] == reverse("clues:submit")
     assert client.post(reverse("clues:captcha"), {"t": ch.token}).status_code == 405
 
 

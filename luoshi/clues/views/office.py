@@ -95,13 +95,13 @@ def _detail(request, clue: Clue, forms: dict | None = None, status: int = 200):
     )
 
 
-@object_rule("clue.view")
+@object_rule("clue.list")
 @require_safe
 def clue_detail(request, pk: int):
     return _detail(request, get_clue_for_user(request.user, pk))
 
 
-@object_rule("clue.view")
+@object_rule("clue.list")
 @require_safe
 def clue_photo(request, pk: int):
     clue = get_clue_for_user(request.user, pk)

@@ -6,8 +6,8 @@ receipt code, and the CAPTCHA picture. Plain forms that work without JavaScript;
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -127,14 +127,16 @@ def status(request):
 @public
 @require_safe
 def captcha_image(request):
-    """The picture of an image challenge (?t=<token>). Does not spend the token."""
+    """The picture of an image challenge (?t=<token>). Does not spend the token. A bad token
+    is sent to the form, which draws a new challenge."""
     allowed, retry = ratelimit.hit("captcha")
     if not allowed:
         return too_many(request, retry)
     try:
         png = captcha.render_png(request.GET.get("t", ""))
-    except captcha.CaptchaError as exc:
-        raise Http404(str(exc)) from exc
+    except captcha.CaptchaError:
+        # expired, forged or missing: the form, which draws a new challenge
+        return redirect("clues:submit")
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = NO_STORE
     return response
