@@ -26,8 +26,13 @@ CHAIN_LOCK_KEY = 0x4C55_4F53  # "LUOS"
 SENSITIVE_KEYS = {"password", "token", "secret", "phone", "id_number", "contact"}
 
 
-def _mask(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: ("***" if k in SENSITIVE_KEYS else v) for k, v in data.items()}
+def _mask(data: Any) -> Any:
+    """Sensitive values masked at any depth ({"changes": {"phone": [old, new]}} too)."""
+    if isinstance(data, dict):
+        return {k: ("***" if k in SENSITIVE_KEYS else _mask(v)) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_mask(v) for v in data]
+    return data
 
 
 def _lock_chain() -> None:
@@ -47,8 +52,13 @@ def audit_log(
     action: str,
     obj: models.Model | None = None,
     data: dict[str, Any] | None = None,
+    result: str = "success",
 ) -> AuditEvent:
-    """Record one audit event. `action` is namespaced, e.g. "task.assign"."""
+    """Record one audit event. `action` is namespaced, e.g. "task.assign". A refused or
+    failed attempt passes result="failure" (kept in data["result"]; the auditor filters on
+    it)."""
+    if result != "success":
+        data = {**(data or {}), "result": result}
     with transaction.atomic():
         _lock_chain()
         last = AuditEvent.objects.order_by("-id").only("hash", "seq").first()
