@@ -113,6 +113,7 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     # 督查活动 (docs/CAMPAIGNS.md): the office plans and runs inspections; leaders read plans and
     # inspections in scope; a supervised unit sees its own notices, findings, statements and
     # rectifications (luoshi.access.campaigns)
+    "campaign.view": OVERSIGHT_ROLES | UNIT_ROLES,
     "campaign.plans": OVERSIGHT_ROLES,
     "campaign.list": OVERSIGHT_ROLES,
     "campaign.manage": OFFICE_ROLES,
@@ -184,6 +185,7 @@ def _who_may(action: str) -> str:
         "search.use": _("搜索只对督查室人员、领导和承办单位开放。"),
         "cockpit.view": _("领导驾驶舱只对督查室人员和领导开放。"),
         "security.manage": _("只有安全管理员可以管理安全策略、解锁账号和授予角色。"),
+        "campaign.view": _("督查活动只对督查室人员、领导和被督查单位开放。"),
         "campaign.plans": _("督查计划只对督查室人员和领导开放。"),
         "campaign.list": _("督查活动只对督查室人员和领导开放。"),
         "campaign.manage": _("只有督查室人员可以编制督查计划、组织实施督查活动。"),

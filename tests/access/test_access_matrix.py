@@ -136,6 +136,7 @@ ROLE_MAY = {
     # 领导驾驶舱: the office and leaders, over the tasks in their scope
     "cockpit.view": {"supervisor", "leader"},
     # 督查活动: the office plans and runs; leaders read; a supervised unit its own part
+    "campaign.view": {"supervisor", "leader", "liaison", "unit_head"},
     "campaign.plans": {"supervisor", "leader"},
     "campaign.list": {"supervisor", "leader"},
     "campaign.manage": {"supervisor"},

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from luoshi.access import campaigns as access
-from luoshi.access.views import object_rule
+from luoshi.access.views import rule
 from luoshi.campaigns.forms import AnswerForm, RectificationForm, StatementForm
 from luoshi.campaigns.models import Rectification
 from luoshi.campaigns.services.findings import statement_answer, statement_open, statement_submit
@@ -39,7 +39,8 @@ def _page(request, finding, *, status=200, statement_form=None, answer_forms=Non
                 (s, answer_forms.get(s.pk) or AnswerForm(prefix=f"s{s.pk}")) for s in statements
             ],
             "office": office,
-            "may_state": may_state,
+            # a refused statement (late) is shown again with its reason
+            "may_state": may_state or bool(statement_form is not None and statement_form.errors),
             "may_answer": office and inspection.state == "active",
             "statement_form": statement_form or StatementForm(),
             "rectification": rectification,
@@ -53,14 +54,14 @@ def _page(request, finding, *, status=200, statement_form=None, answer_forms=Non
     )
 
 
-@object_rule("campaign.list")
+@rule("campaign.view")
 @require_safe
 def finding_detail(request, pk: int):
     finding = access.get_finding_for_user(request.user, pk)
     return _page(request, finding)
 
 
-@object_rule("campaign.unit")
+@rule("campaign.unit")
 @require_POST
 def statement_create(request, pk: int):
     finding = access.get_finding_for_user(request.user, pk)
@@ -77,7 +78,7 @@ def statement_create(request, pk: int):
     return _page(request, finding, status=400, statement_form=form)
 
 
-@object_rule("campaign.manage")
+@rule("campaign.manage")
 @require_POST
 def statement_reply(request, pk: int):
     statement = access.get_statement_for_user(request.user, pk, answer=True)
@@ -85,7 +86,12 @@ def statement_reply(request, pk: int):
     form = AnswerForm(request.POST, prefix=f"s{statement.pk}")
     if form.is_valid():
         try:
-            statement_answer(actor=request.user, statement=statement, **form.cleaned_data)
+            statement_answer(
+                actor=request.user,
+                statement=statement,
+                answer=form.cleaned_data["answer"],
+                reason=form.cleaned_data["answer_reason"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -94,7 +100,7 @@ def statement_reply(request, pk: int):
     return _page(request, finding, status=400, answer_forms={statement.pk: form})
 
 
-@object_rule("campaign.manage")
+@rule("campaign.manage")
 @require_POST
 def rectification_add(request, pk: int):
     finding = access.get_finding_for_user(request.user, pk)

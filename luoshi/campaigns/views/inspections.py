@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.access import campaigns as access
-from luoshi.access.views import object_rule, rule
+from luoshi.access.views import rule
 from luoshi.campaigns.forms import (
     FindingForm,
     InspectionForm,
@@ -106,7 +106,7 @@ def inspection_create(request):
     return render(request, "campaigns/inspection_form.html", {"form": form})
 
 
-@object_rule("campaign.manage")
+@rule("campaign.manage")
 @require_http_methods(["GET", "POST"])
 def inspection_edit(request, pk: int):
     inspection = access.get_inspection_for_user(request.user, pk, "manage")
@@ -182,14 +182,14 @@ def detail_page(request, inspection, tab: str, *, status: int = 200, **forms):
     return render(request, "campaigns/inspection_detail.html", ctx, status=status)
 
 
-@object_rule("campaign.list")
+@rule("campaign.view")
 @require_safe
 def inspection_detail(request, pk: int):
     inspection = access.get_inspection_for_user(request.user, pk)
     return detail_page(request, inspection, request.GET.get("tab", "scheme"))
 
 
-@object_rule("campaign.manage")
+@rule("campaign.manage")
 @require_POST
 def inspection_launch(request, pk: int):
     inspection = access.get_inspection_for_user(request.user, pk, "manage")
@@ -201,7 +201,7 @@ def inspection_launch(request, pk: int):
     return redirect(back_to(pk, "notices"))
 
 
-@object_rule("campaign.manage")
+@rule("campaign.manage")
 @require_POST
 def inspection_notify(request, pk: int):
     inspection = access.get_inspection_for_user(request.user, pk, "manage")
@@ -216,7 +216,7 @@ def inspection_notify(request, pk: int):
     return redirect(back_to(pk, "notices"))
 
 
-@object_rule("campaign.manage")
+@rule("campaign.manage")
 @require_POST
 def inspection_finish(request, pk: int):
     inspection = access.get_inspection_for_user(request.user, pk, "manage")

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from luoshi.access import campaigns as access
-from luoshi.access.views import object_rule, rule
+from luoshi.access.views import rule
 from luoshi.campaigns.models import Finding, InspectionNotice, Rectification
 from luoshi.campaigns.services.notices import notice_mark_read
 from luoshi.lib import clock
@@ -35,7 +35,7 @@ def unit_home(request):
     )
 
 
-@object_rule("campaign.list")
+@rule("campaign.view")
 @require_safe
 def notice_detail(request, pk: int):
     notice = access.get_notice_for_user(request.user, pk)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from luoshi.access import campaigns as access
-from luoshi.access.views import object_rule
+from luoshi.access.views import rule
 from luoshi.audit.services import audit_log
 from luoshi.campaigns.forms import FindingForm, OutcomeForm, RecordForm, ReportForm
 from luoshi.campaigns.report_docx import report_docx
@@ -28,7 +28,7 @@ from luoshi.lib.forms import add_service_errors
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@object_rule("campaign.list")
+@rule("campaign.list")
 @require_POST
 def record_create(request, pk: int):
     inspection = access.get_inspection_for_user(request.user, pk, "record")
@@ -44,14 +44,14 @@ def record_create(request, pk: int):
     return detail_page(request, inspection, "records", status=400, record_form=form)
 
 
-@object_rule("campaign.list")
+@rule("campaign.view")
 @require_safe
 def record_file(request, pk: int):
     item = access.get_record_file_for_user(request.user, pk)
     return uploaded_file_response(item, actor=request.user, action="campaigns.record_file_download")
 
 
-@object_rule("campaign.manage")
+@rule("campaign.manage")
 @require_POST
 def finding_create(request, pk: int):
     inspection = access.get_inspection_for_user(request.user, pk, "manage")
@@ -67,7 +67,7 @@ def finding_create(request, pk: int):
     return detail_page(request, inspection, "findings", status=400, finding_form=form)
 
 
-@object_rule("campaign.manage")
+@rule("campaign.manage")
 @require_safe
 def report_preview(request, pk: int):
     """The report as it would be issued today, marked 草稿 and without a number."""
@@ -81,7 +81,7 @@ def report_preview(request, pk: int):
     return response
 
 
-@object_rule("campaign.manage")
+@rule("campaign.manage")
 @require_POST
 def report_create(request, pk: int):
     inspection = access.get_inspection_for_user(request.user, pk, "manage")
@@ -97,14 +97,14 @@ def report_create(request, pk: int):
     return detail_page(request, inspection, "report", status=400, report_form=form)
 
 
-@object_rule("campaign.list")
+@rule("campaign.view")
 @require_safe
 def report_download(request, pk: int):
     _inspection, report = access.get_report_for_user(request.user, pk)
     return uploaded_file_response(report, actor=request.user, action="campaigns.report_download")
 
 
-@object_rule("campaign.manage")
+@rule("campaign.manage")
 @require_POST
 def outcome_create(request, pk: int):
     inspection = access.get_inspection_for_user(request.user, pk, "manage")
