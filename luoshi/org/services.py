@@ -66,7 +66,11 @@ def unit_update(*, actor: User, unit: Unit, **changes) -> Unit:
     for field, value in changes.items():
         old = getattr(unit, field)
         if old != value:
-            diff[field] = [str(old or ""), str(value or "")]
+            # None shows as "", False as "False" (old → new of a deactivation stays readable)
+            diff[field] = [
+                str(old if old is not None else ""),
+                str(value if value is not None else ""),
+            ]
             setattr(unit, field, value)
     if not diff:
         return unit
