@@ -70,6 +70,25 @@ def reason_light(reason) -> str:
     return "yellow"
 
 
+@register.filter
+def pct(value) -> int:
+    """A percentage as a whole number 0–100, for the pw-N / pl-N classes of positions.css
+    (no style="" attribute under the content-security policy)."""
+    try:
+        return max(0, min(100, round(float(value or 0))))
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def level(value) -> int:
+    """A tree depth 0–15, for the depth-N / indent-N classes of positions.css."""
+    try:
+        return max(0, min(15, int(value or 0)))
+    except (TypeError, ValueError):
+        return 0
+
+
 @register.simple_tag
 def progress_bar(percent, light: str = "") -> str:
     try:
@@ -77,7 +96,7 @@ def progress_bar(percent, light: str = "") -> str:
     except (TypeError, ValueError):
         value = 0
     return format_html(
-        '<span class="bar bar-{}" title="{}%"><span class="bar-fill" style="width:{}%"></span>'
+        '<span class="bar bar-{}" title="{}%"><span class="bar-fill pw-{}"></span>'
         '</span><span class="bar-num">{}%</span>',
         _light_key(light),
         value,
