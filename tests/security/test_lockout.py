@@ -4,10 +4,14 @@ policy's duration, the same message whether or not the account exists, unlocked 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from luoshi.audit.models import AuditEvent
+from luoshi.lib import clock
+from luoshi.security.daily import run_daily
 from luoshi.security.models import AttemptKind, LoginAttempt
 from luoshi.security.services.policy import policy_update
 from tests.security.world import PASSWORD, post_login
@@ -142,3 +146,14 @@ def test_right_password_after_failures_below_the_limit_logs_in(client, w):
     fail(client, "liaison", 4)
     response = post_login(client, "liaison", PASSWORD)
     assert response.status_code == 302
+
+
+def test_the_daily_tick_removes_attempts_past_their_retention(w, at):
+    fail_at = at(0)
+    LoginAttempt.objects.create(username="old", ip="1.1.1.1", at=fail_at, kind="failure")
+    LoginAttempt.objects.create(
+        username="new", ip="1.1.1.1", at=fail_at + dt.timedelta(days=100), kind="failure"
+    )
+    with clock.pinned_today(fail_at.date() + dt.timedelta(days=181)):
+        assert run_daily(today=clock.today()) == {"login_attempts_removed": 1}
+    assert list(LoginAttempt.objects.values_list("username", flat=True)) == ["new"]

@@ -39,7 +39,14 @@ def fake_steps(monkeypatch):
 
 def test_the_real_steps_run_in_the_order_of_the_design():
     names = [name for name, _path in tick.STEPS]
-    assert names == ["lights", "supervision", "rechecks", "campaigns", "notifications"]
+    assert names == [
+        "lights",
+        "supervision",
+        "rechecks",
+        "campaigns",
+        "notifications",
+        "security",
+    ]
     present = [name for name, _run in tick_steps()]
     assert present[0] == "lights"
     assert present == [n for n in names if n in present]

@@ -7,6 +7,7 @@ Steps, in this order, each with the clock pinned to `today`:
   3. rechecks       回头看 that fall due
   4. campaigns      督查通知 due (notice_days_ahead working days before an inspection; never 暗访)
   5. notifications  the daily digest
+  6. security       log-in attempts older than 180 days removed (luoshi/security/daily.py)
 
 A step other than lights is the `run_daily(*, today) -> dict[str, int]` of its app's `daily`
 module, and runs only where that module exists. Every step is idempotent for one date: a
@@ -39,6 +40,7 @@ STEPS: list[tuple[str, str | None]] = [
     ("rechecks", "luoshi.rechecks.daily"),
     ("campaigns", "luoshi.campaigns.daily"),
     ("notifications", "luoshi.notifications.daily"),
+    ("security", "luoshi.security.daily"),  # log-in attempts past their retention
 ]
 
 STEP_TITLES = {
@@ -47,6 +49,7 @@ STEP_TITLES = {
     "rechecks": _("回头看"),
     "campaigns": _("督查通知"),
     "notifications": _("每日汇总"),
+    "security": _("登录记录清理"),
 }
 
 
