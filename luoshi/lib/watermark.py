@@ -41,7 +41,8 @@ def _header_footer_text(text: str) -> str:
 
 def watermark_workbook(wb, user, when: dt.datetime | None = None) -> str:
     """Mark an openpyxl workbook in place (every sheet's header and footer, a note on A1, the
-    properties); returns the text."""
+    properties); returns the text. Call before saving; a write-only workbook gets everything
+    but the note, so call it before the first row is appended."""
     from openpyxl.comments import Comment
 
     text = watermark_text(user, when)
@@ -53,6 +54,8 @@ def watermark_workbook(wb, user, when: dt.datetime | None = None) -> str:
         for footer in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
             footer.left.text = printed
             footer.left.size = 8
+        if getattr(wb, "write_only", False):
+            continue  # a streamed workbook has no cell to note (its rows are written as built)
         cell = ws["A1"]
         note = text if cell.comment is None else f"{cell.comment.text}\n{text}"
         cell.comment = Comment(note, _("落实系统"), width=240, height=60)

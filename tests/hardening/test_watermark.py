@@ -68,6 +68,18 @@ def test_an_ampersand_in_a_name_is_printed_not_taken_for_a_code():
     assert wb.active.oddHeader.right.text == "甲&&乙 a&&b 导出于 2026-03-02 14:05"
 
 
+def test_a_write_only_workbook_is_marked_in_its_headers_and_properties(user):
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("审计日志")
+    watermark_workbook(wb, user, WHEN)
+    ws.append(["时间", "操作"])
+    out = io.BytesIO()
+    wb.save(out)
+    again = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    assert again.active.oddHeader.right.text == TEXT
+    assert again.properties.description == TEXT
+
+
 def test_workbook_bytes_are_marked(user):
     wb = openpyxl.Workbook()
     wb.active["A1"] = "x"
