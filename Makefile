@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/luoshi
 DATA   := $(or $(LUOSHI_DATA_DIR),var)
 
 .PHONY: run serve install install-test migrate demo test test-pg test-fast lint format \
-        bench loadtest fuzz messages check clean
+        bench bench-pg bench-extra loadtest fuzz messages check clean
 
 # --- installation (re-run only when pyproject.toml changes) ---------------------------------
 $(BIN)/python:
@@ -81,10 +81,20 @@ format: install-test
 	$(BIN)/ruff check --fix luoshi tests bench load
 	$(BIN)/ruff format luoshi tests bench load
 
-# Pages and the tick on the demo data, then the tick over 200,000 open tasks (several minutes:
-# BENCH_TICK_ARGS="--tasks 20000" for a quick look). Figures go to bench-results/.
+# The benchmark suite (bench/suite.py, docs/BENCHMARKS.md): generated provinces of 10,000, 50,000
+# and 200,000 tasks (`luoshi generate`, kept in bench-cache/ for the next run), pages, API,
+# report submission, tick, scoring, ledger import/export; figures and a Markdown table go to
+# bench-results/suite-<database>.*. BENCH_ARGS="--sizes 10000 --only pages,api" for a quick look.
 bench: install
-	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.suite $(BENCH_ARGS)
+
+bench-pg: install
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.suite $(BENCH_ARGS)
+
+# The specialised benches, for what the suite does not measure (a 32-page PDF's extraction,
+# meetings, bulletins, policies, the tick's steps one by one, cold/warm cockpit, search).
+bench-extra: install
+	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.tick $(BENCH_TICK_ARGS)
 	$(BIN)/python -m bench.extract
 	$(BIN)/python -m bench.ledger
@@ -95,18 +105,6 @@ bench: install
 	$(BIN)/python -m bench.cockpit $(BENCH_COCKPIT_ARGS)
 	$(BIN)/python -m bench.api $(BENCH_API_ARGS)
 
-# The deadline rush (docs/LOADTEST.md): 2,000 liaisons report within ten minutes while the
-# office and leaders read; checks that no acknowledged report is lost or doubled. SQLite in a
-# temporary folder, or DATABASE_URL=postgres://…/scratch (that database is EMPTIED).
-# LOAD_ARGS="--quick" for 200 units in one minute.
-loadtest: install
-	$(BIN)/pip install --quiet -e '.[load]'
-	$(BIN)/python -m load.rush $(LOAD_ARGS)
-
-# Long fuzzing of the API and the parsers (docs/RELIABILITY.md); FUZZ_EXAMPLES per property.
-fuzz: install-test
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} $(BIN)/pytest tests/fuzz -q -p no:cacheprovider
-
 messages: install
 	cd luoshi && ../$(BIN)/django-admin makemessages -l en --ignore='static/vendor/*' \
 	  --settings=luoshi.settings && ../$(BIN)/django-admin compilemessages --settings=luoshi.settings
@@ -114,4 +112,4 @@ messages: install
 check: lint test
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache test-results bench-results *.egg-info
+	rm -rf $(VENV) var .pytest_cache .ruff_cache test-results bench-results bench-cache *.egg-info

@@ -61,7 +61,8 @@ DEADLINES = (
 CN = "一二三四五六七八九十"
 
 
-def make_ledger(rows: int = 5000) -> bytes:
+def make_ledger(rows: int = 5000, units: tuple[str, ...] = UNITS) -> bytes:
+    """A ledger of `rows` tasks led and helped by `units` (names the database knows)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -88,8 +89,8 @@ def make_ledger(rows: int = 5000) -> bytes:
             extra -= 1
             for _ in range(count):
                 n += 1
-                lead = UNITS[n % len(UNITS)]
-                co = [UNITS[(n + k) % len(UNITS)] for k in (1, 2, 3)][: n % 4]
+                lead = units[n % len(units)]
+                co = [units[(n + k) % len(units)] for k in (1, 2, 3)][: n % 4]
                 sep = ("、", "；", "\n")[n % 3]
                 ws.append(
                     [

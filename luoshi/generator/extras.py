@@ -97,7 +97,7 @@ def milestones_and_indicators(table, tasks: list[TaskRow], rng, today: dt.date) 
             for k in range(rng.randint(1, 3)):
                 due = t.assigned_on + dt.timedelta(days=span * (k + 1) // 4)
                 done = None
-                if due < today and (t.state == TaskState.CLOSED or rng.random() < 0.93):
+                if due < today and (t.state == TaskState.CLOSED or rng.random() < 0.97):
                     done = due - dt.timedelta(days=rng.randint(0, 5))
                 nodes.add((t.id, f"第{k + 1}阶段节点", due, "完成阶段目标", done, k))
         if rng.random() < 0.2:

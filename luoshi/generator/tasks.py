@@ -183,9 +183,9 @@ class TaskPlanner:
         cycle = rng.choices(self.cycle_names, self.cycle_weights)[0]
         ongoing = rng.random() < 0.08
         due = None if ongoing else assigned + dt.timedelta(days=rng.randint(60, 450))
-        state, closed_on, closed_late = self._state(parent, assigned, due)
+        state, closed_on, closed_late, due = self._state(parent, assigned, due)
         running = state in (TaskState.IN_PROGRESS, TaskState.CLOSURE_REQUESTED)
-        if running and due and rng.random() < 0.065 and (today - assigned).days > 20:
+        if running and due and rng.random() < 0.04 and (today - assigned).days > 20:
             due = _between(rng, assigned + dt.timedelta(days=14), today - dt.timedelta(days=1))
         row = TaskRow(
             id=tid,
@@ -234,13 +234,16 @@ class TaskPlanner:
         else:
             state = TaskState.IN_PROGRESS
         if state != TaskState.CLOSED:
-            return state, None, False
+            return state, None, False, due
         last = today - dt.timedelta(days=1)
         if parent is not None and parent.closed_on:
             last = min(last, parent.closed_on)
         first = min(assigned + dt.timedelta(days=10), last)
-        closed_on = _between(rng, first, last if due is None else min(last, due))
-        if due is not None and rng.random() < 0.15 and due < last:
-            closed_on = _between(rng, due + dt.timedelta(days=1), min(last, due + dt.timedelta(30)))
+        if due is not None and rng.random() < 0.15 and (last - assigned).days > 12:
+            # closed after its due date (逾期办结): the due date fell before the closing
+            closed_on = _between(rng, assigned + dt.timedelta(days=12), last)
+            due = _between(rng, assigned + dt.timedelta(days=7), closed_on - dt.timedelta(days=1))
+        else:
+            closed_on = _between(rng, first, last if due is None else min(last, due))
         closed_on = max(closed_on, assigned)
-        return state, closed_on, due is not None and closed_on > due
+        return state, closed_on, due is not None and closed_on > due, due
