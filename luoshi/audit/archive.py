@@ -128,11 +128,18 @@ def xlsx_cells(row: dict[str, Any]) -> list[Any]:
 
 
 def _write_xlsx(path: Path, header: dict, trailer: dict, rows: Iterator[dict]) -> None:
+    """Streamed (write-only) so a large range needs little memory; watermarked with the
+    operating-system account that ran the command and the time (luoshi.lib.watermark)."""
+    import getpass
+    import types
+
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
+    from luoshi.lib.watermark import watermark_workbook
     from luoshi.lib.xlsx import safe_cell
 
+    operator = types.SimpleNamespace(username=getpass.getuser(), full_name=_("命令行导出"))
     wb = Workbook(write_only=True)
 
     def safe(ws, values):
@@ -143,19 +150,20 @@ def _write_xlsx(path: Path, header: dict, trailer: dict, rows: Iterator[dict]) -
             cells.append(cell)
         return cells
 
-    ws, n, sheet_no = None, XLSX_MAX_ROWS, 0
+    def data_sheet(number: int):
+        ws = wb.create_sheet(_("审计日志") + (f"{number}" if number > 1 else ""), number - 1)
+        watermark_workbook(wb, operator)  # before the sheet's first row
+        ws.append(list(chain.ROW_FIELDS))
+        return ws
+
+    anchors = wb.create_sheet(_("链锚点"))
+    ws, n, sheet_no = data_sheet(1), 0, 1
     for row in rows:
         if n >= XLSX_MAX_ROWS:
             sheet_no += 1
-            ws = wb.create_sheet(_("审计日志") + (f"{sheet_no}" if sheet_no > 1 else ""))
-            ws.append(list(chain.ROW_FIELDS))
-            n = 0
+            ws, n = data_sheet(sheet_no), 0
         ws.append(safe(ws, xlsx_cells(row)))
         n += 1
-    if ws is None:
-        ws = wb.create_sheet(_("审计日志"))
-        ws.append(list(chain.ROW_FIELDS))
-    anchors = wb.create_sheet(_("链锚点"))
     for key, value in [*header.items(), *trailer.items()]:
         anchors.append(safe(anchors, [key, value]))
     wb.save(path)

@@ -55,6 +55,12 @@ def test_an_export_verifies_offline(chain_of_five, tmp_path, fmt):
     code, out, err = run("verify", "--file", str(path))
     assert code == 0, err
     assert "5 条记录" in out and chain_of_five[-1].hash in out
+    if fmt == "xlsx":
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path)
+        assert "导出于" in wb.properties.description
+        assert "导出于" in wb.worksheets[0].oddHeader.right.text
 
 
 def test_a_date_range_archive_starts_from_its_anchor(db, tmp_path, monkeypatch):
