@@ -177,3 +177,17 @@ def test_the_secadmin_resets_a_second_factor(client, w, at):
     client.force_login(w.secadmin)
     assert client.get(reverse("security:totp_reset", args=[w.auditor.pk])).status_code == 405
     assert client.post(reverse("security:totp_reset", args=[987654])).status_code == 404
+
+
+def test_the_overview_lists_administrators_without_a_second_factor(client, w):
+    enrol(w.sysadmin)
+    client.force_login(w.secadmin)
+    page = client.get(reverse("security:overview")).content.decode()
+    listed = page.split("应启用而未启用动态口令的账号")[1].split("</section>")[0]
+    assert "（auditor，" in listed and "（secadmin，" in listed
+    assert "（sysadmin，" not in listed and "（liaison，" not in listed
+    policy_update(actor=w.secadmin, totp_for_all=True)
+    page = client.get(reverse("security:overview")).content.decode()
+    assert "（liaison，" in page.split("应启用而未启用动态口令的账号")[1]
+    # the recent security events: the policy change just made
+    assert "security.policy.update" in page
