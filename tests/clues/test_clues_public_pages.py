@@ -109,6 +109,7 @@ def test_the_entered_text_is_kept_after_an_error(world, client, post_form):
     html = _refused(world, post_form, "验证码不正确", captcha_answer="ZZZZZ", place="幸福路&lt;")
     assert TEXT in html
     assert "幸福路&amp;lt;" in html  # kept, escaped
+    assert 'value="ZZZZZ"' not in html  # the answer to the old challenge is not kept
 
 
 def test_wrong_expired_and_reused_captcha(world, client, post_form, settings):

@@ -91,6 +91,8 @@ def submit(request):
                 {"clue": done.clue, "code": done.receipt_code},
             )
     kind = "text" if request.POST.get("captcha_kind") == "text" else "image"
+    form.data = form.data.copy()
+    form.data["captcha_answer"] = ""  # a new challenge: the old answer must not stand
     return _form_page(request, form, kind=kind)
 
 
