@@ -121,7 +121,10 @@ def check_database(outcomes: list[dict]) -> dict:
     for row in rows:
         by_key.setdefault(row["submit_key"], []).append(row)
     acked = {o["key"]: o for o in outcomes if o["key"] and o["acked"]}
-    failed_keys = {o["key"] for o in outcomes if o["key"] and o["failed"]}
+    # not acknowledged: refused visibly, or no answer before locust stopped the client (the
+    # server may have committed it; the client was never told it was saved)
+    failed_keys = {o["key"] for o in outcomes if o["key"] and not o["acked"]}
+    no_answer = [o for o in outcomes if o["key"] and not o["acked"] and not o["failed"]]
     lost = [k for k in acked if k not in by_key]
     duplicated = [k for k, found in by_key.items() if len(found) > 1]
     wrong_task = [k for k, o in acked.items() if k in by_key and by_key[k][0]["task"] != o["task"]]
@@ -144,7 +147,8 @@ def check_database(outcomes: list[dict]) -> dict:
         "duplicated": len(duplicated),
         "wrong_task": len(wrong_task),
         "unacknowledged_in_database": len(unacknowledged),
-        "failed_visibly": len(failed_keys),
+        "not_acknowledged": len(failed_keys),
+        "no_answer_before_stop": len(no_answer),
         "without_event": sum(1 for n in events.values() if n != 1),
         "without_audit": sum(1 for r in report_ids if str(r) not in audits),
         "double_clicks": sum(1 for o in outcomes if o["mode"] == "double"),
@@ -192,8 +196,10 @@ def _table(result: dict) -> str:
         f"Totals: {t['requests']} requests in {t['elapsed_s']:.0f} s ({t['rps']:.1f}/s), "
         f"{t['errors']} errors; reports acknowledged {c['acknowledged']}, in the database "
         f"{c['in_database']}, lost {c['lost']}, duplicated {c['duplicated']}, in the database "
-        f"without acknowledgement {c['unacknowledged_in_database']} "
-        f"({c['double_clicks']} double clicks and {c['retries']} retries among them); "
+        f"without acknowledgement or visible failure {c['unacknowledged_in_database']}; "
+        f"{c['liaisons']} of {result['units']} liaisons got as far as submitting, "
+        f"{c['no_answer_before_stop']} had no answer when the run's time was up "
+        f"(of all liaisons {c['double_clicks']} double-click and {c['retries']} retry); "
         f"peak arrivals {result['peak_per_minute']} liaisons in one minute. "
         f"Verdict: **{'pass' if result['ok'] else 'FAIL'}**.",
     ]
