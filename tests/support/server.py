@@ -11,6 +11,9 @@ take it in between. gunicorn runs in its own process group; kill() and stop() si
 whole group, so no orphaned worker keeps answering after a "crash". The process is always
 stopped on exit of the `with` block, also when a test fails.
 
+app (default luoshi.wsgi:application; the crash test uses tests.support.crash_wsgi), env
+(extra variables) and extra_args (more gunicorn options) adapt it.
+
 The server's environment: LUOSHI_DATA_DIR=data_dir, DATABASE_URL (or none: SQLite in
 data_dir, or the file sqlite_path), DJANGO_SETTINGS_MODULE=settings (default
 tests.support.server_settings: the test settings, plain static files, no collectstatic
