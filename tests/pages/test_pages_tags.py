@@ -52,7 +52,7 @@ def test_tags_load_in_templates():
         "{{ r|reason_text }}{% progress_bar 40 'yellow' %}"
     ).render(Context({"r": {"code": "report_missed"}}))
     assert "light-red" in html and "已办结" in html and "上一反馈周期未填报" in html
-    assert 'class="bar bar-yellow"' in html and "width:40%" in html
+    assert 'class="bar bar-yellow"' in html and 'class="bar-fill pw-40"' in html
 
 
 def test_event_text_in_words():

@@ -41,7 +41,7 @@ def test_milestones_indicators_and_people(client, world, today):
     html = _page(client, world.sup, world.big).content.decode()
     assert "一季度开工" in html and "2026-03-31" in html
     assert "重大项目完成投资" in html and "亿元" in html
-    assert 'style="width:15%"' in html  # 120 of 800
+    assert 'class="bar-fill pw-15"' in html  # 120 of 800 (no style="": CSP)
     assert "李副市长" in html and "甲责任人" in html
     assert "稳增长" in html and "重要" in html
 
