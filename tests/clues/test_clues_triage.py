@@ -216,3 +216,22 @@ def test_a_finished_campaign_takes_no_clue(world):
         clue_accept_to_inspection(actor=world.sup, clue=clue, inspection=None)
     clue.refresh_from_db()
     assert clue.state == ClueState.NEW
+
+
+def test_the_task_made_from_a_clue_exports_its_words_as_text(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from luoshi.ledger.export import ledger_workbook
+
+    clue, _ = world.submit('=HYPERLINK("http://evil.example","点我")<script>alert(1)</script>')
+    task = _accept(world, clue, title="=1+1 路灯")
+    data = ledger_workbook(user=world.sup, tasks=[task])
+    cells = [
+        c for row in load_workbook(io.BytesIO(data)).active.iter_rows() for c in row if c.value
+    ]
+    texts = [c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert texts and all(c.data_type == "s" for c in texts)
+    titles = [c for c in cells if isinstance(c.value, str) and "1+1 路灯" in c.value]
+    assert titles and all(c.data_type == "s" for c in titles)
