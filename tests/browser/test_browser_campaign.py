@@ -65,7 +65,7 @@ def test_plan_to_inspection_to_record_to_report(world, page, login, tmp_path):
     page.get_by_role("link", name="报告", exact=True).click()
     page.get_by_label("总体评价和建议").fill("审批时限执行总体较好。")
     page.get_by_role("button", name="印发").click()
-    expect(page.get_by_text(f"督查报告〔{today.year}〕1号")).to_be_visible()
+    expect(page.get_by_text(f"督查报告〔{today.year}〕1号").first).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="下载督查报告").click()
     assert download.value.suggested_filename.endswith(".docx")
