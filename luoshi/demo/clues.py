@@ -25,6 +25,7 @@ from luoshi.demo.units import Units
 from luoshi.lib import clock
 from luoshi.tasks.services.lifecycle import (
     assignment_acknowledge,
+    closure_needs_head_approval,
     closure_request,
     closure_verify,
 )
@@ -82,7 +83,7 @@ def build_clues(*, people: People, units: Units, today: dt.date) -> None:
             actor=sup, clue=permit, lead_unit=units["zjj"], due=ago(38) + dt.timedelta(days=20)
         )
     liaison = people.liaisons.get("zjj")
-    if liaison is not None:
+    if liaison is not None and not closure_needs_head_approval():
         with clock.pinned_today(ago(36)):
             assignment_acknowledge(actor=liaison, task=done)
         with clock.pinned_today(ago(25)):
