@@ -139,5 +139,7 @@ def indexes_deferred(models_: list):
             cursor.execute(f"DROP INDEX {quote(name)}")
     yield
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # no index on a table with pending FK checks
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for _name, sql in dropped:
             cursor.execute(sql)
