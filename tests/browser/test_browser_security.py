@@ -20,7 +20,8 @@ def test_secadmin_enrols_a_second_factor_and_logs_in_with_it(world, page, settin
     User.objects.create_user(
         "secadmin", password=PASSWORD, role=Role.SECADMIN, full_name="安全管理员"
     )
-    page.goto("/login/")
+    # the first page of a busy machine's live server can take a while to fire "load"
+    page.goto("/login/", wait_until="domcontentloaded", timeout=30_000)
     page.get_by_label("用户名").fill("secadmin")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
