@@ -35,7 +35,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,7 +47,7 @@ from luoshi.evaluation.models import (
     RuleKind,
     ScoreRule,
 )
-from luoshi.extensions.queries import Timeliness, with_timeliness
+from luoshi.extensions.queries import Timeliness, original_due_expr, timeliness_of
 from luoshi.org.models import Unit
 from luoshi.outcomes.models import OutcomeRecord
 from luoshi.rechecks.models import Recheck, RecheckState
@@ -93,6 +94,24 @@ def _local_date(value: dt.datetime) -> dt.date:
     if not _ZONE:
         _ZONE.append(ZoneInfo(settings.TIME_ZONE))
     return value.astimezone(_ZONE[0]).date()
+
+
+def _as_text(name: str) -> Cast:
+    """A date or datetime column read as its ISO text, skipping the ORM's per-row converters
+    (the largest part of scoring's time on a city's half a million reports): ISO dates compare
+    as strings, and a datetime's text is parsed once with the C `fromisoformat`."""
+    return Cast(name, output_field=CharField())
+
+
+def _local_date_of_text(text: str | None) -> dt.date | None:
+    """The local date of a datetime read by `_as_text` (SQLite keeps UTC without an offset;
+    PostgreSQL gives the offset of the session, UTC)."""
+    if text is None:
+        return None
+    value = dt.datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return _local_date(value)
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -145,12 +164,28 @@ def compute(period: EvaluationPeriod, as_of: dt.date, cal: WorkCalendar | None =
     )
     on_time = rules.get(RuleKind.ON_TIME_CLOSURE)
     if on_time:
-        rows = with_timeliness(closed).values_list(
-            "id", "code", "lead_unit_id", "closed_on", "timeliness"
+        # the dates read as text and classified here (extensions.queries.timeliness_of):
+        # SQLite would run a Python function per row for with_timeliness's local date
+        rows = (
+            closed.annotate(first_due=original_due_expr())
+            .annotate(
+                sc_closed=_as_text("closed_at"),
+                sc_due=_as_text("due"),
+                sc_first_due=_as_text("first_due"),
+            )
+            .values_list("id", "code", "lead_unit_id", "sc_closed", "sc_due", "sc_first_due")
         )
         words_on_time, words_extended = _("按期办结"), _("延期后按期办结")
         template = _("%(code)s %(words)s（%(day)s）")
-        for tid, code, unit_id, closed_on, timeliness in rows.iterator(chunk_size=CHUNK):
+        for tid, code, unit_id, closed_text, due_text, first_text in rows.iterator(
+            chunk_size=CHUNK
+        ):
+            closed_on = _local_date_of_text(closed_text)
+            timeliness = timeliness_of(
+                closed_on,
+                dt.date.fromisoformat(due_text) if due_text else None,
+                dt.date.fromisoformat(first_text) if first_text else None,
+            )
             tasks_counted.add(tid)
             if timeliness in (Timeliness.ON_TIME, Timeliness.EXTENDED):
                 words = words_on_time if timeliness == Timeliness.ON_TIME else words_extended
@@ -336,22 +371,26 @@ def _missed_reports(items, tasks_counted, rule, start, end, as_of, start_dt, end
     )
     for tid, unit_id in co_rows.iterator(chunk_size=CHUNK):
         co_units[tid].append(unit_id)
-    reported: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
+    # report dates as ISO text ("2026-03-05"), compared as strings with the windows' bounds
+    reported: dict[tuple[int, int], list[str]] = defaultdict(list)
     report_rows = (
         ProgressReport.objects.filter(
             report_date__gte=start - dt.timedelta(days=100), report_date__lte=deadline_before
         )
         .filter(task__in=tasks)
         .order_by()
-        .values_list("task_id", "unit_id", "report_date")
+        .annotate(day=_as_text("report_date"))
+        .values_list("task_id", "unit_id", "day")
     )
     for tid, unit_id, day in report_rows.iterator(chunk_size=CHUNK):
         reported[(tid, unit_id)].append(day)
     for dates in reported.values():
         dates.sort()
     windows: dict[tuple, list] = {}
-    rows = tasks.values_list(
-        "id", "code", "lead_unit_id", "report_cycle", "report_day", "assigned_at", "closed_at"
+    rows = tasks.annotate(
+        assigned_text=_as_text("assigned_at"), closed_text=_as_text("closed_at")
+    ).values_list(
+        "id", "code", "lead_unit_id", "report_cycle", "report_day", "assigned_text", "closed_text"
     )
     grace = dt.timedelta(days=FIRST_REPORT_GRACE_DAYS)
     template = _("%(code)s %(start)s 至 %(end)s 的进展未按期反馈（截止 %(deadline)s）")
@@ -361,21 +400,26 @@ def _missed_reports(items, tasks_counted, rule, start, end, as_of, start_dt, end
         key = (cycle, report_day)
         found = windows.get(key)
         if found is None:
-            found = windows[key] = windows_between(cycle, report_day, start, deadline_before, cal)
+            found = windows[key] = [
+                (w_start, w_end, deadline, w_start.isoformat(), deadline.isoformat())
+                for w_start, w_end, deadline in windows_between(
+                    cycle, report_day, start, deadline_before, cal
+                )
+            ]
         if not found:
             continue
         tasks_counted.add(tid)
-        assigned_on = _local_date(assigned_at)
-        closed_on = _local_date(closed_at) if closed_at is not None else None
+        assigned_on = _local_date_of_text(assigned_at)
+        closed_on = _local_date_of_text(closed_at)
         for unit_id in (lead, *co_units.get(tid, ())):
             dates = reported.get((tid, unit_id), ())
-            for w_start, _w_end, deadline in found:
+            for w_start, _w_end, deadline, start_text, deadline_text in found:
                 if deadline - assigned_on < grace:
                     continue
                 if closed_on is not None and closed_on <= deadline:
                     break
-                i = bisect.bisect_left(dates, w_start)
-                if i < len(dates) and dates[i] <= deadline:
+                i = bisect.bisect_left(dates, start_text)
+                if i < len(dates) and dates[i] <= deadline_text:
                     continue
                 items.append(
                     Item(

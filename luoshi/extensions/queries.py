@@ -98,15 +98,23 @@ def original_due(task: Task) -> dt.date | None:
     return first.old_due if first else task.due
 
 
+def timeliness_of(closed_on: dt.date, due: dt.date | None, first_due: dt.date | None) -> str:
+    """The Timeliness of a task closed on `closed_on` (local date) with `due` now and
+    `first_due` before any extension: the rule `with_timeliness` writes in SQL, for callers
+    that read the dates themselves."""
+    if due is None:
+        return Timeliness.ON_TIME
+    if closed_on <= (first_due or due):
+        return Timeliness.ON_TIME
+    if closed_on <= due:
+        return Timeliness.EXTENDED
+    return Timeliness.LATE
+
+
 def closure_timeliness(task: Task) -> str:
     """A Timeliness value for a closed task ("" when it is not closed)."""
     if task.state != TaskState.CLOSED or task.closed_at is None:
         return ""
     if task.due is None:
         return Timeliness.ON_TIME
-    closed_on = timezone.localdate(task.closed_at)
-    if closed_on <= original_due(task):
-        return Timeliness.ON_TIME
-    if closed_on <= task.due:
-        return Timeliness.EXTENDED
-    return Timeliness.LATE
+    return timeliness_of(timezone.localdate(task.closed_at), task.due, original_due(task))
