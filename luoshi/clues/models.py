@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.encryption import EncryptedTextField
+
 
 class ClueCategory(models.Model):
     """线索类别: the list the office keeps (政策落实、营商环境、民生服务、作风问题、其他).
@@ -62,7 +64,8 @@ class Clue(models.Model):
     # The re-encoded photo (JPEG, no metadata) under MEDIA_ROOT/clues/, random name; served
     # only through the access-checked view.
     photo = models.FileField(_("照片"), upload_to="clues/", blank=True, max_length=200)
-    contact = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # personal data: encrypted at rest when LUOSHI_FIELD_KEY is set (lib.encryption)
+    contact = EncryptedTextField(_("联系电话"), max_length=30, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), db_index=True)
 
     state = models.CharField(
