@@ -197,8 +197,8 @@ def _table(result: dict) -> str:
         f"{t['errors']} errors; reports acknowledged {c['acknowledged']}, in the database "
         f"{c['in_database']}, lost {c['lost']}, duplicated {c['duplicated']}, in the database "
         f"without acknowledgement or visible failure {c['unacknowledged_in_database']}; "
-        f"{c['liaisons']} of {result['units']} liaisons got as far as submitting, "
-        f"{c['no_answer_before_stop']} had no answer when the run's time was up "
+        f"{c['no_answer_before_stop']} liaisons had sent their form and no answer yet "
+        f"when the run's time was up "
         f"(of all liaisons {c['double_clicks']} double-click and {c['retries']} retry); "
         f"peak arrivals {result['peak_per_minute']} liaisons in one minute. "
         f"Verdict: **{'pass' if result['ok'] else 'FAIL'}**.",
