@@ -26,15 +26,16 @@ EVENT_LABELS = {
 }
 
 
-def clues_of(inspection: Inspection) -> list:
-    """Public clues (luoshi.clues) attached to the inspection, when that app has the link."""
-    manager = getattr(inspection, "clues", None)
-    if manager is None:
-        return []
-    try:
-        return list(manager.all()[:50])
-    except Exception:
-        return []
+def clues_of(user, inspection: Inspection) -> list:
+    """The public clues (luoshi.clues) the office attached to the inspection, those the user
+    may read (access.clues.visible_clues: the office and leaders in scope; never units)."""
+    from luoshi.access.clues import visible_clues
+
+    return list(
+        visible_clues(user, inspection.clues.all())
+        .select_related("category")
+        .order_by("-submitted_at")[:50]
+    )
 
 
 def detail_context(user, inspection: Inspection, tab: str) -> dict:
@@ -48,7 +49,7 @@ def detail_context(user, inspection: Inspection, tab: str) -> dict:
         for e in events:
             e.label = EVENT_LABELS.get(e.kind, e.kind)
         ctx["events"] = events
-        ctx["clues"] = clues_of(inspection)
+        ctx["clues"] = clues_of(user, inspection)
         ctx["notice_on"] = notice_date(inspection)
     elif tab == "notices":
         ctx["notices"] = list(access.visible_notices(user, inspection))

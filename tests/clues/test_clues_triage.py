@@ -235,3 +235,20 @@ def test_the_task_made_from_a_clue_exports_its_words_as_text(world):
     assert texts and all(c.data_type == "s" for c in texts)
     titles = [c for c in cells if isinstance(c.value, str) and "1+1 路灯" in c.value]
     assert titles and all(c.data_type == "s" for c in titles)
+
+
+def test_the_campaign_page_lists_its_clues_for_the_office_only(world, client):
+    from django.urls import reverse
+
+    from luoshi.campaigns.queries import clues_of
+
+    clue, _ = world.submit(category="营商环境")
+    inspection = _inspection(world)
+    clue_accept_to_inspection(actor=world.sup, clue=clue, inspection=inspection)
+    assert clues_of(world.sup, inspection) == [clue]
+    assert clues_of(world.leader, inspection) == [clue]
+    assert clues_of(world.liaison_a, inspection) == []
+    client.force_login(world.sup)
+    page = client.get(reverse("campaigns:detail", args=[inspection.pk]))
+    assert page.status_code == 200
+    assert reverse("clues:detail", args=[clue.pk]) in page.content.decode()
