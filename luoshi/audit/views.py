@@ -128,6 +128,9 @@ def audit_log_list(request):
     form = AuditFilterForm(request.GET)
     events = filter_events(form.cleaned_data) if form.is_valid() else AuditEvent.objects.none()
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page:
+        # (key, value) pairs made here: in a template `data.items` would read a key "items"
+        event.data_pairs = list(event.data.items()) if isinstance(event.data, dict) else []
     context = {"form": form, "page": page}
     if request.GET.get("verify") == "1":
         context["broken"] = audit_verify()

@@ -159,3 +159,13 @@ def test_wrong_method(auditor_client, events, name):
 def test_anonymous_goes_to_log_in(client, events):
     response = client.get(reverse("audit:log"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_data_with_an_items_key_is_shown_as_data(auditor_client, events):
+    """An event whose data has a key named "items" (a bulletin's or an import's count) once
+    made the whole page fail: the template read data.items as that key."""
+    audit_log(actor=None, action="ledger.import", data={"items": 3, "keys": "a"})
+    page = auditor_client.get(reverse("audit:log"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "items</span>: 3" in html and "keys</span>: a" in html
