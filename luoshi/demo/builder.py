@@ -13,6 +13,7 @@ from collections import Counter
 
 from django.db import transaction
 
+from luoshi.bulletins.services import bulletin_generate
 from luoshi.demo import catalogue
 from luoshi.demo.campaigns import build_campaigns
 from luoshi.demo.catalogue import TaskSpec
@@ -99,11 +100,25 @@ class DemoBuilder:
         build_meetings(people=self.people, today=self.today)
         build_supervision(people=self.people, units=self.units, today=self.today)
         build_policies(people=self.people, units=self.units, today=self.today)
+        # before the campaigns: their 结果运用 are outcome records too, and build_outcomes
+        # loads its own only into a database that holds none
+        build_outcomes(people=self.people, today=self.today)  # scoring reads them
         build_campaigns(people=self.people, units=self.units, today=self.today)
         build_clues(people=self.people, units=self.units, today=self.today)
-        build_outcomes(people=self.people, today=self.today)  # scoring reads them
         build_comments(people=self.people, today=self.today)
         build_evaluation(people=self.people, today=self.today)
+        self._bulletin()
+
+    def _bulletin(self) -> None:
+        """A draft 督查通报 of last month, as the office would generate it today."""
+        first = self.today.replace(day=1)
+        last_month_end = first - dt.timedelta(days=1)
+        with clock.pinned_today(self.today):
+            bulletin_generate(
+                actor=self.people.supervisor,
+                date_from=last_month_end.replace(day=1),
+                date_to=last_month_end,
+            )
 
     # --- sources -------------------------------------------------------------------------
     def _source(self, kind: str, day: dt.date, **fields) -> Source:

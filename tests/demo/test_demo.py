@@ -141,6 +141,8 @@ def test_the_sources_tell_the_story():
         SourceKind.MEETING: 1,
         SourceKind.INSTRUCTION: 1,
         SourceKind.DOCUMENT: 3,  # the 营商环境 plan and two policies (luoshi/demo/policies.py)
+        SourceKind.CLUE: 2,  # the months of the clues turned into tasks (luoshi/demo/clues.py)
+        SourceKind.FINDING: 1,  # the finished campaign's rectifications (demo/campaigns.py)
     }
     report = Source.objects.get(kind=SourceKind.WORK_REPORT)
     assert report.title == "2026年示范市政府工作报告"
