@@ -264,8 +264,17 @@ def _deep_exports() -> dict[str, tuple[str, User]]:
     review = CadreReview.objects.order_by("pk").first()
     if review is not None:
         urls["cadres:export"] = (reverse("cadres:export", args=[review.pk]), review.created_by)
-    bulletin = Bulletin.objects.order_by("pk").first()
-    if bulletin is not None:
+    demo_bulletin = Bulletin.objects.order_by("pk").first()
+    if demo_bulletin is not None:
+        # made again here, so its file is in this test's MEDIA_ROOT
+        from luoshi.bulletins.services import bulletin_generate
+
+        with clock.pinned_today(DEMO_TODAY):
+            bulletin = bulletin_generate(
+                actor=demo_bulletin.generated_by,
+                date_from=demo_bulletin.date_from,
+                date_to=demo_bulletin.date_to,
+            )
         urls["bulletins:download"] = (
             reverse("bulletins:download", args=[bulletin.pk]),
             bulletin.generated_by,
