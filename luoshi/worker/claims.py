@@ -45,6 +45,12 @@ def scheduled_run_claim(
     """Claim `what` for `day`: the run row when this worker is to do the work, None when it is
     done or another worker holds it."""
     owner = owner or claim_owner()
+    return _insert_new(what, day, now, owner) or _take_over(what, day, now, owner)
+
+
+def _insert_new(what: str, day: dt.date, now: dt.datetime, owner: str) -> ScheduledRun | None:
+    """The first claim of the day: a new row, or None when the row exists (done, held,
+    failed or abandoned)."""
     try:
         with transaction.atomic():
             return ScheduledRun.objects.create(
@@ -56,7 +62,11 @@ def scheduled_run_claim(
                 lease_until=now + LEASE,
             )
     except IntegrityError:
-        pass  # the row exists: done, held, failed or abandoned
+        return None
+
+
+def _take_over(what: str, day: dt.date, now: dt.datetime, owner: str) -> ScheduledRun | None:
+    """A failed run, or one whose lease has passed, taken by one conditional UPDATE."""
     taken = (
         ScheduledRun.objects.filter(what=what, day=day)
         .filter(Q(status=Status.FAILED) | Q(status=Status.RUNNING, lease_until__lt=now))
