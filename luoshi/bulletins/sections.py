@@ -26,8 +26,9 @@ from luoshi.bulletins.conf import conf
 from luoshi.tasks.models import OPEN_STATES, Task, TaskState
 
 
-def _rate(good: int, total: int) -> float | None:
-    return round(good * 100 / total, 1) if total else None
+def rate(good: int, total: int) -> float | None:
+    """good / total as a percentage with one decimal; None when there is nothing to count."""
+    return round(100.0 * good / total, 1) if total else None
 
 
 def policy_delivery(tasks: QuerySet[Task], date_to: dt.date, period_end: dt.datetime) -> dict:
@@ -73,7 +74,7 @@ def policy_delivery(tasks: QuerySet[Task], date_to: dt.date, period_end: dt.date
             "title": names[pid][0],
             "doc_number": names[pid][1],
             **p,
-            "rate": _rate(p["delivered"], p["total"]),
+            "rate": rate(p["delivered"], p["total"]),
         }
         for pid, p in per.items()
     ]
@@ -83,7 +84,7 @@ def policy_delivery(tasks: QuerySet[Task], date_to: dt.date, period_end: dt.date
     return {
         "policies": len(items),
         **totals,
-        "rate": _rate(totals["delivered"], totals["total"]),
+        "rate": rate(totals["delivered"], totals["total"]),
         "rows": items[:limit],
         "more": max(len(items) - limit, 0),
     }

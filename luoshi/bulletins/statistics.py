@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.bulletins.conf import conf
-from luoshi.bulletins.sections import policy_delivery, unit_rankings
+from luoshi.bulletins.sections import policy_delivery, rate, unit_rankings
 from luoshi.extensions.queries import Timeliness, with_timeliness
 from luoshi.org.models import Unit
 from luoshi.tasks.models import OPEN_STATES, EventKind, Light, Task, TaskEvent, TaskState
@@ -128,10 +128,6 @@ def _unit_name(task: Task) -> str:
     return task.lead_unit.display_name if task.lead_unit_id else _("（未定牵头单位）")
 
 
-def _rate(good: int, total: int) -> float | None:
-    return round(100.0 * good / total, 1) if total else None
-
-
 def _by_unit(counted: QuerySet[Task], overdue: Counter, period: Period) -> dict:
     """`overdue`: how many tasks of each lead unit (id) are 逾期未办结 at the period's end."""
     closed = (
@@ -160,14 +156,14 @@ def _by_unit(counted: QuerySet[Task], overdue: Counter, period: Period) -> dict:
                 "path": unit.path if unit else "~",
                 **counts,
                 "total": total,
-                "rate": _rate(counts["on_time"] + counts["extended"], total),
+                "rate": rate(counts["on_time"] + counts["extended"], total),
             }
         )
     rows.sort(key=lambda r: r["path"])
     for r in rows:
         del r["path"]
     sums = {k: sum(r[k] for r in rows) for k in ("on_time", "extended", "late", "overdue", "total")}
-    sums["rate"] = _rate(sums["on_time"] + sums["extended"], sums["total"])
+    sums["rate"] = rate(sums["on_time"] + sums["extended"], sums["total"])
     return {"rows": rows, "total": sums}
 
 
