@@ -99,10 +99,14 @@ def province_generate(
         t = table(Source, ("id", "kind", "code", "title", "issued_on", "issuer", "created_by_id"))
         for s in planner.sources:
             t.add((s.id, s.kind, s.code, s.title, s.issued_on, s.issuer, office))
+        # Task's table is made (and so flushed) before the extension requests that point at
+        # it: the foreign keys may already be checked at once (a caller's transaction that
+        # went through indexes_deferred before), but the requests must be planned first,
+        # since an approved one marks its task as extended.
+        task_table = table(Task, TASK_FIELDS)
         extras.extensions(table, tasks, people, rng, opts.today)
-        t = table(Task, TASK_FIELDS)
         for r in tasks:
-            t.add(_task_row(r, office))
+            task_table.add(_task_row(r, office))
         # parents before children: with SQLite's deferred foreign keys a parent row written
         # after its children is checked against the child table (without its index here)
         _flush(tables)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from luoshi.org.models import Role, Unit, User
 from luoshi.reports.models import ProgressReport
@@ -59,13 +58,6 @@ def test_command_generates_what_it_says():
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    reason="known bug: a second province written with --force on PostgreSQL gets extension "
-    "requests pointing at task ids its COPY did not write (ForeignKeyViolation); see the "
-    "issue 9 note",
-    strict=True,
-)
 def test_non_empty_database_is_refused_unless_forced():
     User.objects.create_user("someone", role=Role.LIAISON)
     with pytest.raises(CommandError, match="数据库中已有单位、用户或任务"):

@@ -47,8 +47,16 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     ):
         with clock.pinned_today(DEMO_TODAY):
             call_command("demo", stdout=StringIO())
-        yield
+        yield media
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _uploads(settings, demo):
+    """Replaces the hardening conftest's per-test upload directory: the files the demo
+    saved (its bulletin, its evidence) live in the module's directory, and the walk's
+    downloads must find them there."""
+    settings.MEDIA_ROOT = demo
 
 
 class Page(HTMLParser):
@@ -264,17 +272,8 @@ def _deep_exports() -> dict[str, tuple[str, User]]:
     review = CadreReview.objects.order_by("pk").first()
     if review is not None:
         urls["cadres:export"] = (reverse("cadres:export", args=[review.pk]), review.created_by)
-    demo_bulletin = Bulletin.objects.order_by("pk").first()
-    if demo_bulletin is not None:
-        # made again here, so its file is in this test's MEDIA_ROOT
-        from luoshi.bulletins.services import bulletin_generate
-
-        with clock.pinned_today(DEMO_TODAY):
-            bulletin = bulletin_generate(
-                actor=demo_bulletin.generated_by,
-                date_from=demo_bulletin.date_from,
-                date_to=demo_bulletin.date_to,
-            )
+    bulletin = Bulletin.objects.order_by("pk").first()
+    if bulletin is not None:
         urls["bulletins:download"] = (
             reverse("bulletins:download", args=[bulletin.pk]),
             bulletin.generated_by,
