@@ -53,7 +53,7 @@ def test_plan_to_inspection_to_record_to_report(world, page, login, tmp_path):
     assert InspectionNotice.objects.filter(inspection=inspection).count() == 2
 
     page.get_by_role("link", name="记录", exact=True).click()
-    page.get_by_label("方式", exact=True).select_option(label="实地核查")
+    page.get_by_role("combobox", name="方式", exact=True).select_option(label="实地核查")
     page.get_by_label("地点").fill("政务服务大厅")
     page.get_by_label("参加人员").fill("周督查、窗口负责人")
     page.get_by_label("情况记录").fill("抽查 20 件审批件，均在承诺时限内办结。")
