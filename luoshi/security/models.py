@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.encryption import EncryptedTextField
+
 
 class SecurityPolicy(models.Model):
     """The single row (pk=1) the 安全管理员 edits on /security/policy/. Defaults are the
@@ -62,7 +64,9 @@ class AccountSecurity(models.Model):
     )
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
-    totp_secret = models.CharField(max_length=64, blank=True)
+    # encrypted at rest when LUOSHI_FIELD_KEY is set: whoever reads the table (a backup, a
+    # database administrator) must not be able to make the account's codes
+    totp_secret = EncryptedTextField(max_length=64, blank=True)
     totp_confirmed_at = models.DateTimeField(_("动态口令启用时间"), null=True, blank=True)
     # the last 30-second step accepted: a code is never accepted twice
     totp_last_step = models.BigIntegerField(default=0)

@@ -137,11 +137,16 @@ def test_rotation_encrypts_plain_values_and_moves_to_the_new_key(db, settings):
     assert AuditEvent.objects.get(action="encryption.rotate").data["rewritten"] == {
         "org.user.phone": 2,
         "clues.clue.contact": 0,  # every encrypted field is walked, even with nothing to do
+        "security.accountsecurity.totp_secret": 0,
     }
     call_command("rotate-field-key", stdout=io.StringIO())  # again: nothing left to do
     assert AuditEvent.objects.filter(action="encryption.rotate").order_by("id").last().data[
         "rewritten"
-    ] == {"org.user.phone": 0, "clues.clue.contact": 0}
+    ] == {
+        "org.user.phone": 0,
+        "clues.clue.contact": 0,
+        "security.accountsecurity.totp_secret": 0,
+    }
 
 
 def test_rotation_without_a_key_is_refused(db, settings):
@@ -163,3 +168,25 @@ def test_sms_gets_the_plain_number(db, settings):
     preference_save(actor=user, email=False, sms=True, mode="immediate")
     notify(recipients=[User.objects.get(pk=user.pk)], kind="task", title="测试")
     assert Delivery.objects.get(channel="sms").target == PHONE
+
+
+def test_the_second_factor_secret_is_encrypted_and_still_gives_codes(db, settings):
+    """The TOTP secret is as sensitive as a password: stored encrypted with a key set, and
+    the account's codes still verify."""
+    import pyotp
+
+    from luoshi.security.models import AccountSecurity
+    from luoshi.security.services.totp import totp_demo_enrol, totp_verify
+
+    settings.LUOSHI_FIELD_KEY = K1
+    user = make_user()
+    secret = pyotp.random_base32()
+    totp_demo_enrol(user=user, secret=secret)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT totp_secret FROM security_accountsecurity WHERE user_id = %s", [user.pk]
+        )
+        raw = cursor.fetchone()[0]
+    assert raw.startswith("enc1:sm4:k1:") and secret not in raw
+    assert AccountSecurity.objects.get(user=user).totp_secret == secret
+    assert totp_verify(user=user, code=pyotp.TOTP(secret).now()) == "totp"
