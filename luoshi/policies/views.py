@@ -147,7 +147,11 @@ def deliverable_row(request):
     except ValueError:
         n = 0
     form = DeliverableForm(prefix=f"d{n}")
-    return render(request, "policies/_deliverable_row.html", {"f": form, "number": n + 1})
+    return render(
+        request,
+        "policies/_deliverable_row_added.html",
+        {"f": form, "number": n + 1, "next_n": min(n + 1, MAX_ROWS - 1)},
+    )
 
 
 @rule("policy.manage")

@@ -37,6 +37,9 @@ def test_a_policy_is_registered_delivered_and_shows_its_progress(world, page, ne
     office.get_by_role("button", name="再加一行").click()
     expect(rows).to_have_count(4)
     expect(rows.nth(3).get_by_label("兑现事项")).to_have_attribute("name", "d3-promise")
+    office.get_by_role("button", name="再加一行").click()  # numbered on, without a script
+    expect(rows).to_have_count(5)
+    expect(rows.nth(4).get_by_label("兑现事项")).to_have_attribute("name", "d4-promise")
     first, second = rows.nth(0), rows.nth(1)
     first.get_by_label("兑现事项").fill(PROMISE_A)
     first.get_by_label("牵头单位").fill("市发改委")

@@ -325,6 +325,8 @@ def test_one_more_row(world, today, login):
     assert response.status_code == 200
     html = page(response)
     assert 'name="d3-promise"' in html and 'data-row="4"' in html
+    # the button comes back out of band with the next index (no script counts the rows)
+    assert 'hx-vals=\'{"n": 4}\' hx-swap-oob="true"' in html
     assert login(world.mayor).get(reverse("policies:row")).status_code == 403
 
 
