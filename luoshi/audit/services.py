@@ -36,8 +36,14 @@ def _mask(data: Any) -> Any:
 
 
 def _lock_chain() -> None:
+    """Take the chain's tail until commit. On PostgreSQL the transaction's pending foreign-key
+    checks (deferred to commit by Django) are run first: checked at commit, after this lock,
+    a check waiting on a row another writer holds while that writer waits for this lock was
+    a deadlock (seen with two application processes assigning tasks at once)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checks what is pending, now
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # back to Django's usual mode
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
 
 
