@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -151,21 +152,50 @@ def ledger_choices(user) -> dict[str, QuerySet]:
     """What the filter menus offer: only units, sources and categories of visible tasks."""
     visible = policy.visible_tasks(user)
     return {
+        # (only the columns the menus show: a province has thousands of each)
         "units": Unit.objects.filter(
             Exists(TaskUnit.objects.filter(unit=OuterRef("pk"), task__in=visible.values("pk")))
-        ).order_by("path"),
-        "sources": Source.objects.filter(Exists(visible.filter(source=OuterRef("pk")))).order_by(
-            "-issued_on", "-id"
-        ),
+        )
+        .only("id", "name", "short_name")
+        .order_by("path"),
+        "sources": Source.objects.filter(Exists(visible.filter(source=OuterRef("pk"))))
+        .only("id", "title")
+        .order_by("-issued_on", "-id"),
         "categories": visible.exclude(category="")
         .order_by("category")
         .values_list("category", flat=True)
         .distinct(),
-        "leaders": User.objects.filter(Exists(visible.filter(lead_leader=OuterRef("pk")))).order_by(
-            "full_name", "username"
-        ),
+        "leaders": User.objects.filter(Exists(visible.filter(lead_leader=OuterRef("pk"))))
+        .only("id", "full_name", "username")
+        .order_by("full_name", "username"),
     }
 
+
+MENUS_SECONDS = 600
+
+
+def ledger_menus(user, choices: dict[str, QuerySet]) -> dict[str, list]:
+    """The filter menus' rows — (id, label) of units, sources and leaders, and the categories —
+    kept in the cache per user: on a province each menu is a scan of the visible tasks.
+    The key carries the newest task and source, so an added one shows at once; an edited
+    category or leader shows within MENUS_SECONDS."""
+    newest = (
+        Task.objects.order_by("-pk").values_list("pk", flat=True).first(),
+        Source.objects.order_by("-pk").values_list("pk", flat=True).first(),
+    )
+    key = f"ledger-menus:{user.pk}:{newest[0]}:{newest[1]}"
+    menus = cache.get(key)
+    if menus is None:
+        units = choices["units"].values_list("id", "name", "short_name")
+        leaders = choices["leaders"].values_list("id", "full_name", "username")
+        menus = {
+            "unit": [(pk, short or name) for pk, name, short in units],
+            "source": list(choices["sources"].values_list("id", "title")),
+            "leader": [(pk, full or username) for pk, full, username in leaders],
+            "category": list(choices["categories"]),
+        }
+        cache.set(key, menus, MENUS_SECONDS)
+    return menus
 
 # --- counts ---------------------------------------------------------------------------------
 

@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.access import policy
+from luoshi.lib.widgets import LongSelect
+from luoshi.tasks import queries
 from luoshi.tasks.models import AssignmentRole, Light, Priority, TaskState
 from luoshi.tasks.queries import OPEN, LedgerFilter
 
@@ -39,13 +41,15 @@ class LedgerFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("编号、名称或内容")}),
     )
-    unit = forms.ModelChoiceField(queryset=None, required=False, label=_("单位"))
+    unit = forms.ModelChoiceField(queryset=None, required=False, label=_("单位"), widget=LongSelect)
     unit_role = forms.ChoiceField(
         required=False,
         label=_("承办方式"),
         choices=[("", _("牵头或配合")), *AssignmentRole.choices],
     )
-    source = forms.ModelChoiceField(queryset=None, required=False, label=_("任务来源"))
+    source = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("任务来源"), widget=LongSelect
+    )
     light = forms.ChoiceField(required=False, label=_("亮灯"), choices=LIGHT_CHOICES)
     state = forms.ChoiceField(
         required=False,
@@ -54,11 +58,13 @@ class LedgerFilterForm(forms.Form):
     )
     due_from = forms.DateField(required=False, label=_("时限自"), widget=DATE_INPUT)
     due_to = forms.DateField(required=False, label=_("时限至"), widget=DATE_INPUT)
-    category = forms.ChoiceField(required=False, label=_("类别"))
+    category = forms.ChoiceField(required=False, label=_("类别"), widget=LongSelect)
     priority = forms.ChoiceField(
         required=False, label=_("优先级"), choices=[("", _("全部")), *Priority.choices]
     )
-    leader = forms.ModelChoiceField(queryset=None, required=False, label=_("牵头领导"))
+    leader = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("牵头领导"), widget=LongSelect
+    )
     todo = forms.ChoiceField(required=False, label=_("待办"), choices=TODO_CHOICES)
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
 
@@ -70,14 +76,21 @@ class LedgerFilterForm(forms.Form):
         self.fields["source"].empty_label = _("全部来源")
         self.fields["leader"].queryset = choices["leaders"]
         self.fields["leader"].empty_label = _("全部领导")
+        menus = queries.ledger_menus(user, choices)
         self.fields["category"].choices = [("", _("全部类别"))] + [
-            (c, c) for c in choices["categories"]
+            (c, c) for c in menus["category"]
         ]
         if policy.is_unit_user(user):
             del self.fields["leader"]
         else:
             del self.fields["todo"]
         self.fields["unit"].label_from_instance = lambda unit: unit.display_name
+        # the long menus from (id, label) rows, not model instances (a province has thousands
+        # of units and sources); the fields still validate against their querysets
+        for name in ("unit", "source", "leader"):
+            if name in self.fields:
+                field = self.fields[name]
+                field.widget.choices = [("", field.empty_label), *menus[name]]
 
     def to_filter(self) -> LedgerFilter:
         self.is_valid()
