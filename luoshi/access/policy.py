@@ -292,9 +292,11 @@ def visible_tasks(user, qs: QuerySet[Task] | None = None) -> QuerySet[Task]:
         units = scope_units(user)
         if units is None:
             return qs
-        in_scope = Q(lead_unit__in=units) | Exists(
-            TaskUnit.objects.filter(task=OuterRef("pk"), unit__in=units)
-        )
+        # One semi-join over the assignments: every task's lead unit has its TaskUnit row
+        # (tasks.services.editing writes it with the task, draft or not), so this covers
+        # leading and co-operating. (`lead_unit IN … OR EXISTS(…)` made PostgreSQL probe the
+        # assignments once per task of the whole database: 0.7 s for a city of a province.)
+        in_scope = Q(pk__in=TaskUnit.objects.filter(unit__in=units).values("task_id"))
         if user.role == Role.LEADER:
             in_scope |= Q(lead_leader=user)
         return qs.filter(in_scope)

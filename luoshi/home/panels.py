@@ -87,22 +87,27 @@ def unit_home(user, today: dt.date) -> dict:
     }
 
 
-def _units_with_links(user) -> list[dict]:
-    units = queries.lights_by_lead_unit(user)
+UNITS_SIZE = 30  # units on the office's 工作台, laggards first (a province has 2,000)
+
+
+def _units_with_links(user, size: int) -> tuple[list[dict], int]:
+    """The first `size` lead units by lights, with their ledger links; and how many in all."""
+    everyone = queries.lights_by_lead_unit(user)
+    units = everyone[:size]
     for row in units:
         row["urls"] = {
             light: ledger_url(unit=row["unit_id"], unit_role="lead", light=light)
             for light in ("red", "yellow", "green", "blue")
         }
         row["url"] = ledger_url(unit=row["unit_id"], unit_role="lead")
-    return units
+    return units, len(everyone)
 
 
 def supervisor_home(user, today: dt.date) -> dict:
     """督查室: lights by unit and by source, what is late or nearly so, what awaits review."""
     cal = WorkCalendar()
     visible = policy.visible_tasks(user)
-    units = _units_with_links(user)
+    units, unit_count = _units_with_links(user, UNITS_SIZE)
     source_counts = queries.lights_by_source(user)
     sources = list(
         policy.visible_sources(user)
@@ -119,6 +124,7 @@ def supervisor_home(user, today: dt.date) -> dict:
     return {
         "light_cards": _light_cards(queries.light_counts(visible)),
         "units": units,
+        "units_more": unit_count - len(units),
         "sources": sources,
         "sources_more": len(source_counts) > LIST_SIZE,
         "pending": pending,
@@ -142,7 +148,7 @@ def leader_home(user, today: dt.date) -> dict:
         "portfolio_more": portfolio_more,
         "portfolio_cards": _light_cards(queries.light_counts(mine), leader=user.pk),
         "portfolio_url": ledger_url(leader=user.pk, sort="light"),
-        "lagging_units": [u for u in _units_with_links(user) if u["red"] or u["yellow"]][:10],
+        "lagging_units": [u for u in _units_with_links(user, 10)[0] if u["red"] or u["yellow"]],
         **_deadline_lists(visible, today, cal),
     }
 

@@ -197,6 +197,7 @@ def ledger_menus(user, choices: dict[str, QuerySet]) -> dict[str, list]:
         cache.set(key, menus, MENUS_SECONDS)
     return menus
 
+
 # --- counts ---------------------------------------------------------------------------------
 
 
@@ -211,20 +212,28 @@ def _light_columns() -> dict:
 
 
 def lights_by_lead_unit(user) -> list[dict]:
-    """One row per lead unit: its tasks' counts by light, laggards first."""
-    rows = (
+    """One row per lead unit: its tasks' counts by light, laggards first. Grouped on the
+    unit's id alone and named afterwards (a province: 200,000 tasks, 2,000 units; the join
+    in the grouping cost several times the scan)."""
+    rows = list(
         policy.visible_tasks(user)
         .filter(lead_unit__isnull=False)
         .exclude(state=TaskState.DRAFT)
-        .values("lead_unit", "lead_unit__name", "lead_unit__short_name", "lead_unit__path")
+        .values("lead_unit")
         .annotate(total=Count("pk"), **_light_columns())
         .order_by()
     )
+    names = {
+        pk: (short or name, path)
+        for pk, name, short, path in Unit.objects.filter(
+            pk__in=[r["lead_unit"] for r in rows]
+        ).values_list("id", "name", "short_name", "path")
+    }
     result = [
         {
             "unit_id": r["lead_unit"],
-            "name": r["lead_unit__short_name"] or r["lead_unit__name"],
-            "path": r["lead_unit__path"],
+            "name": names[r["lead_unit"]][0],
+            "path": names[r["lead_unit"]][1],
             "total": r["total"],
             **{k: r[k] for k in ("red", "yellow", "green", "blue")},
         }

@@ -105,3 +105,11 @@ def test_queries_do_not_grow_with_the_database():
     small["city_office / {}"] += 1
     grown = {page: (small[page], big[page]) for page in small if big[page] != small[page]}
     assert grown == {}, f"queries grew with the database (small, 5× bigger): {grown}"
+    # the office's 工作台 lists the laggard units, not every unit of the province
+    client = Client()
+    client.force_login(User.objects.get(username="dcs1"))
+    with clock.pinned_today(TODAY):
+        html = client.get("/").content.decode()
+    section = html[html.index('id="by-unit"') : html.index('id="pending"')]
+    assert section.count("<tr>") - 1 == 30  # (the header row aside)
+    assert "另有" in section and "驾驶舱查看全部单位" in section
