@@ -105,6 +105,18 @@ bench-extra: install
 	$(BIN)/python -m bench.cockpit $(BENCH_COCKPIT_ARGS)
 	$(BIN)/python -m bench.api $(BENCH_API_ARGS)
 
+# The deadline rush (docs/LOADTEST.md): 2,000 liaisons report within ten minutes while the
+# office and leaders read; checks that no acknowledged report is lost or doubled. SQLite in a
+# temporary folder, or DATABASE_URL=postgres://…/scratch (that database is EMPTIED).
+# LOAD_ARGS="--quick" for 200 units in one minute.
+loadtest: install
+	$(BIN)/pip install --quiet -e '.[load]'
+	$(BIN)/python -m load.rush $(LOAD_ARGS)
+
+# Long fuzzing of the API and the parsers (docs/RELIABILITY.md); FUZZ_EXAMPLES per property.
+fuzz: install-test
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} $(BIN)/pytest tests/fuzz -q -p no:cacheprovider
+
 messages: install
 	cd luoshi && ../$(BIN)/django-admin makemessages -l en --ignore='static/vendor/*' \
 	  --settings=luoshi.settings && ../$(BIN)/django-admin compilemessages --settings=luoshi.settings
