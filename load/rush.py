@@ -178,8 +178,8 @@ def _table(result: dict) -> str:
         f"{result['minutes']} min, {result['readers']} readers; gunicorn "
         f"{result['server']['workers']} workers × {result['server']['threads']} threads; "
         f"{result['machine']['cores']} cores ({result['machine']['cpu']}); load average "
-        f"{result['load_before'][0]:.1f} before, {result['load_after'][0]:.1f} after "
-        f"(shared machine).",
+        f"{result['load_before'][0]:.1f} before, {result['load_after'][0]:.1f} after"
+        f"{' (shared machine)' if result['load_before'][0] > result['machine']['cores'] else ''}.",
         "",
         "| request | count | errors | p50 ms | p95 ms | p99 ms | max ms |",
         "|---|---:|---:|---:|---:|---:|---:|",
