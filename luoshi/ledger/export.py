@@ -118,7 +118,7 @@ def _text(cell, value) -> None:
 def ledger_workbook(*, user: User, tasks: Sequence[Task], title: str = "") -> bytes:
     """The .xlsx bytes for these tasks (already filtered through policy.visible_tasks)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     ordered = as_tree(list(tasks))
@@ -154,8 +154,17 @@ def ledger_workbook(*, user: User, tasks: Sequence[Task], title: str = "") -> by
     ws.freeze_panes = "C4"
 
     counters: dict[int | None, int] = {}
-    wrap = Alignment(vertical="top", wrap_text=True)
+    # one named style for the body cells: setting alignment and border cell by cell hashes
+    # both style objects each time (3.5 s of a 4,000-row export)
+    body = NamedStyle(
+        name="luoshi-ledger-body",
+        alignment=Alignment(vertical="top", wrap_text=True),
+        border=border,
+    )
+    wb.add_named_style(body)
+    fills = {light: PatternFill("solid", fgColor=colour) for light, colour in FILLS.items()}
     light_col = [f for f, _h, _s in cols].index("light") + 1
+    row = 3  # title and the two header rows
     for t in ordered:
         parent = t.parent_id if t.tree_level else None
         counters[parent] = counters.get(parent, 0) + 1
@@ -175,16 +184,15 @@ def ledger_workbook(*, user: User, tasks: Sequence[Task], title: str = "") -> by
             "latest": latest.get(t.pk, ""),
             "progress": "",
         }
-        ws.append([None] * width)
-        row = ws.max_row
+        # (the row counted here: ws.max_row scans every cell written so far, per row)
+        row += 1
         for i, (field, _h, _s) in enumerate(cols, start=1):
             cell = ws.cell(row=row, column=i)
             _text(cell, values[field])
-            cell.alignment = wrap
-            cell.border = border
-        fill = FILLS.get(t.light)
+            cell.style = body.name
+        fill = fills.get(t.light)
         if fill:
-            ws.cell(row=row, column=light_col).fill = PatternFill("solid", fgColor=fill)
+            ws.cell(row=row, column=light_col).fill = fill
     watermark_workbook(wb, user)
     out = io.BytesIO()
     wb.save(out)

@@ -118,6 +118,10 @@ def test_export_light_fill_colours(city, ledger):
     ws = openpyxl.load_workbook(io.BytesIO(_export(city.sup))).active
     light = _row_of(ws, c.code)[9]
     assert light.value == "红灯" and light.fill.fgColor.rgb.endswith("FFC7CE")
+    # every body cell wraps at the top and has its thin border (one named style)
+    for cell in _row_of(ws, c.code):
+        assert cell.alignment.wrap_text and cell.alignment.vertical == "top"
+        assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"
 
 
 def test_export_then_import_unchanged_is_a_no_op(city, ledger):
