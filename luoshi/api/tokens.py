@@ -89,7 +89,7 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     policy.require(actor, "api.tokens")
     if token.user_id != actor.pk and actor.role != Role.SYSADMIN:
         raise PermissionDenied(_("只能吊销自己的令牌。"))
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(no_key=True).get(pk=token.pk)
     if token.revoked_at is not None:
         raise ValidationError(_("该令牌已吊销。"))
     token.revoked_at, token.revoked_by = clock.now(), actor

@@ -39,7 +39,12 @@ def _lock_chain() -> None:
     """Take the chain's tail until commit. On PostgreSQL the transaction's pending foreign-key
     checks (deferred to commit by Django) are run first: checked at commit, after this lock,
     a check waiting on a row another writer holds while that writer waits for this lock was
-    a deadlock (seen with two application processes assigning tasks at once)."""
+    a deadlock (seen with two application processes assigning tasks at once).
+
+    The checks of rows inserted after this lock still run at commit. They take KEY SHARE
+    locks, which FOR NO KEY UPDATE does not block: so every row lock in Luoshi is taken with
+    `select_for_update(no_key=True)` (a writer locking a source to number its tasks must not
+    hold up another writer's check that its new row points at that source)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checks what is pending, now

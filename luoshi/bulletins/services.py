@@ -227,7 +227,7 @@ def bulletin_issue(*, actor: User | None, bulletin: Bulletin) -> Bulletin:
 
     if actor is not None:
         policy.require(actor, "bulletin.generate")
-    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    bulletin = Bulletin.objects.select_for_update(no_key=True).get(pk=bulletin.pk)
     if bulletin.state != BulletinState.DRAFT:
         raise ValidationError(
             _("督查通报 %(number)s 已印发，不能再修改或重复印发。") % {"number": bulletin.number}

@@ -146,7 +146,7 @@ def review_add(
     reviewers: Iterable[User] = (),
 ) -> CadreReview:
     """增加被评价干部或评价人 to an open round (none is removed: sheets may exist)."""
-    review = CadreReview.objects.select_for_update().get(pk=review.pk)
+    review = CadreReview.objects.select_for_update(no_key=True).get(pk=review.pk)
     if not policy.can_manage_review(actor, review):
         raise PermissionDenied(policy.denial_message("cadre.manage"))
     if not review.is_open:
@@ -180,7 +180,7 @@ def review_add(
 
 @transaction.atomic
 def review_close(*, actor: User, review: CadreReview) -> CadreReview:
-    review = CadreReview.objects.select_for_update().get(pk=review.pk)
+    review = CadreReview.objects.select_for_update(no_key=True).get(pk=review.pk)
     if not policy.can_manage_review(actor, review):
         raise PermissionDenied(policy.denial_message("cadre.manage"))
     if not review.is_open:
@@ -223,7 +223,7 @@ def _scores(scores: Mapping[str, tuple[int | None, str]]) -> list[tuple[str, int
 
 
 def _check_sheet(actor: User, review: CadreReview, cadre: User) -> CadreReview:
-    review = CadreReview.objects.select_for_update().get(pk=review.pk)
+    review = CadreReview.objects.select_for_update(no_key=True).get(pk=review.pk)
     if not policy.allowed(actor, "cadre.review"):
         raise PermissionDenied(policy.denial_message("cadre.review"))
     if not Reviewer.objects.filter(review=review, user=actor).exists():
@@ -310,7 +310,7 @@ def sheet_correct(
     """更正评价表: a new version; the old one is kept and no longer counts."""
     review = _check_sheet(actor, review, cadre)
     old = (
-        ReviewSheet.objects.select_for_update()
+        ReviewSheet.objects.select_for_update(no_key=True)
         .filter(review=review, reviewer=actor, cadre=cadre, current=True)
         .first()
     )

@@ -384,7 +384,7 @@ def period_score(*, actor, period: EvaluationPeriod, as_of: dt.date | None = Non
     as_of = as_of or clock.today()
     result = scoring.compute(period, as_of)
     with transaction.atomic():
-        period = EvaluationPeriod.objects.select_for_update().get(pk=period.pk)
+        period = EvaluationPeriod.objects.select_for_update(no_key=True).get(pk=period.pk)
         if period.frozen:
             raise ValidationError(refused)
         ScoreItem.objects.filter(period=period).delete()
@@ -516,7 +516,7 @@ def period_freeze(*, actor, period: EvaluationPeriod) -> EvaluationPeriod:
     """冻结/发布: the scores are published and no longer change (only adjustments)."""
     _require(actor, "evaluation.manage")
     with transaction.atomic():
-        period = EvaluationPeriod.objects.select_for_update().get(pk=period.pk)
+        period = EvaluationPeriod.objects.select_for_update(no_key=True).get(pk=period.pk)
         if period.frozen:
             raise ValidationError(_("考核周期已经发布。"))
         if period.computed_at is None:
@@ -543,7 +543,7 @@ def score_adjust(
     if not reason.strip():
         raise ValidationError(_("请填写调整理由。"))
     with transaction.atomic():
-        period = EvaluationPeriod.objects.select_for_update().get(pk=period.pk)
+        period = EvaluationPeriod.objects.select_for_update(no_key=True).get(pk=period.pk)
         row = UnitScore.objects.filter(period=period, unit_id=unit_id).first()
         if row is None:
             raise ValidationError(_("该单位不在本期排名中，不能调整。"))

@@ -42,12 +42,12 @@ REASON_MAX = 2000
 
 
 def _lock_task(task_id: int) -> Task:
-    return Task.objects.select_for_update().get(pk=task_id)
+    return Task.objects.select_for_update(no_key=True).get(pk=task_id)
 
 
 def _lock_request(request: ExtensionRequest) -> tuple[ExtensionRequest, Task]:
     task = _lock_task(request.task_id)
-    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    request = ExtensionRequest.objects.select_for_update(no_key=True).get(pk=request.pk)
     request.task = task
     return request, task
 

@@ -183,7 +183,7 @@ def extraction_update(
     (indexes into the found tasks), the year of deadlines written without one, or the title of
     the new source."""
     policy.require(actor, "extraction.run")
-    ext = Extraction.objects.select_for_update().get(pk=ext.pk)
+    ext = Extraction.objects.select_for_update(no_key=True).get(pk=ext.pk)
     if ext.created_by_id != actor.pk:
         raise PermissionDenied(_("只能修改自己上传的文件。"))
     if ext.status != ExtractionStatus.PREVIEW:
@@ -212,7 +212,7 @@ def extraction_confirm(*, actor: User, ext: Extraction) -> dict:
     """Create the tasks of the preview in one transaction (all or nothing), as drafts under the
     chosen source or a new 文件 source."""
     policy.require(actor, "extraction.run")
-    ext = Extraction.objects.select_for_update().get(pk=ext.pk)
+    ext = Extraction.objects.select_for_update(no_key=True).get(pk=ext.pk)
     if ext.created_by_id != actor.pk:
         raise PermissionDenied(_("只能确认自己上传的文件。"))
     if ext.status != ExtractionStatus.PREVIEW:

@@ -562,7 +562,11 @@ def plan_commit(
         policy.require(actor, "task.create")
     now = clock.now()
     # lock the source row so two imports into one source cannot draw the same codes
-    list(Source.objects.select_for_update().filter(pk=source.pk).values_list("pk", flat=True))
+    list(
+        Source.objects.select_for_update(no_key=True)
+        .filter(pk=source.pk)
+        .values_list("pk", flat=True)
+    )
 
     # 1. new tasks, parents before children (the plan is in sheet order)
     counters: dict[Any, list] = {}  # parent key → [prefix, width, last number, codes taken]

@@ -200,7 +200,7 @@ def ledger_plan_commit(
 def ledger_import_confirm(*, actor: User, imp: LedgerImport) -> dict:
     """Write the whole ledger in one transaction (all or nothing)."""
     policy.require(actor, "ledger.import")
-    imp = LedgerImport.objects.select_for_update().get(pk=imp.pk)
+    imp = LedgerImport.objects.select_for_update(no_key=True).get(pk=imp.pk)
     if imp.created_by_id != actor.pk:
         raise PermissionDenied(_("只能导入自己上传的台账。"))
     if imp.status != ImportStatus.PREVIEW:

@@ -178,7 +178,9 @@ def meeting_update(
     if unknown:
         raise ValidationError(_("不能修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     meeting = (
-        Meeting.objects.select_for_update(of=("self",)).select_related("source").get(pk=meeting.pk)
+        Meeting.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("source")
+        .get(pk=meeting.pk)
     )
     merged = {f: getattr(meeting, f) for f in MEETING_FIELDS} | changes
     for field in ("name", "place", "attendees", "minutes", "minutes_number"):
@@ -278,7 +280,7 @@ def meeting_items_add(
     }
     if errors:
         raise ValidationError(errors)
-    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
     number = meeting.items.order_by("-number").values_list("number", flat=True).first() or 0
     items = []
     for row in rows:
@@ -324,7 +326,7 @@ def _item_summary(item: MeetingItem) -> dict:
 
 def _lock_pending_item(item: MeetingItem, message: str) -> MeetingItem:
     item = (
-        MeetingItem.objects.select_for_update(of=("self",))
+        MeetingItem.objects.select_for_update(of=("self",), no_key=True)
         .select_related("meeting", "lead_leader")
         .get(pk=item.pk)
     )
@@ -398,7 +400,9 @@ def meeting_generate_tasks(
     already have their task are left alone, so running it twice makes nothing twice."""
     policy.require(actor, "meeting.manage")
     meeting = (
-        Meeting.objects.select_for_update(of=("self",)).select_related("source").get(pk=meeting.pk)
+        Meeting.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("source")
+        .get(pk=meeting.pk)
     )
     pending = meeting.items.filter(task__isnull=True).prefetch_related("parts__unit")
     if items is not None:
@@ -449,7 +453,7 @@ def meeting_item_link(*, actor: User, item: MeetingItem, task: Task) -> MeetingI
     registered before the minutes were recorded)."""
     policy.require(actor, "meeting.manage")
     item = (
-        MeetingItem.objects.select_for_update(of=("self",))
+        MeetingItem.objects.select_for_update(of=("self",), no_key=True)
         .select_related("meeting")
         .get(pk=item.pk)
     )
@@ -591,7 +595,7 @@ def instruction_update(
     if unknown:
         raise ValidationError(_("不能修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     instruction = (
-        Instruction.objects.select_for_update(of=("self",))
+        Instruction.objects.select_for_update(of=("self",), no_key=True)
         .select_related("source")
         .get(pk=instruction.pk)
     )
@@ -703,7 +707,7 @@ def instruction_report(*, actor: User, instruction: Instruction, text: str) -> I
     """报告办理情况: store the report (never edited afterwards) and tell the leader."""
     policy.require(actor, "instruction.manage")
     instruction = (
-        Instruction.objects.select_for_update(of=("self",))
+        Instruction.objects.select_for_update(of=("self",), no_key=True)
         .select_related("leader", "source")
         .get(pk=instruction.pk)
     )
@@ -735,7 +739,7 @@ def instruction_report_read(
     """已阅: the leader has read the report; a further comment, if any, is kept with it and
     sent to whoever reported."""
     report = (
-        InstructionReport.objects.select_for_update(of=("self",))
+        InstructionReport.objects.select_for_update(of=("self",), no_key=True)
         .select_related("instruction__source")
         .get(pk=report.pk)
     )

@@ -375,7 +375,7 @@ def _robot_deliveries(notes: list[Notification], dedupe_key: str, now) -> list[D
 def delivery_retry(*, actor: User, delivery: Delivery) -> Delivery:
     """重试: a failed or given-up delivery goes back to the queue with its attempts reset."""
     with transaction.atomic():
-        fresh = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        fresh = Delivery.objects.select_for_update(no_key=True).get(pk=delivery.pk)
         if fresh.status not in (DeliveryStatus.FAILED, DeliveryStatus.DEAD):
             raise ValidationError(_("只有发送失败或已放弃的消息可以重试。"))
         before = fresh.status

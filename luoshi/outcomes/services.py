@@ -190,7 +190,7 @@ def outcome_record(
 
 
 def _lock(record: OutcomeRecord, actor: User) -> OutcomeRecord:
-    locked = OutcomeRecord.objects.select_for_update().get(pk=record.pk)
+    locked = OutcomeRecord.objects.select_for_update(no_key=True).get(pk=record.pk)
     if not policy.may_change_outcome(actor, locked):
         raise PermissionDenied(policy.outcome_denial(actor, locked))
     return locked

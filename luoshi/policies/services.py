@@ -191,7 +191,7 @@ def policy_update(
     unknown = set(changes) - set(POLICY_FIELDS)
     if unknown:
         raise ValidationError(_("不能修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
-    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    policy = Policy.objects.select_for_update(no_key=True).get(pk=policy.pk)
     merged = {f: getattr(policy, f) for f in POLICY_FIELDS} | changes
     errors = _policy_errors(merged)
     issued_on = merged["issued_on"]
@@ -242,7 +242,7 @@ def policy_set_status(
     replaced it. Its deliverables stay as they are (the office closes or cancels them on the
     task pages). Back to 有效 clears the successor."""
     access.require(actor, "policy.manage")
-    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    policy = Policy.objects.select_for_update(no_key=True).get(pk=policy.pk)
     if status not in PolicyStatus.values:
         raise ValidationError({"status": _("未知的政策状态。")})
     if status == PolicyStatus.REVISED:
@@ -352,7 +352,9 @@ def deliverables_create(
     task_create: state 起草; with `assign`, 交办 at once) and a PolicyDeliverable row. All or
     nothing: the ValidationError maps "row N" to that row's messages."""
     access.require(actor, "policy.manage")
-    policy = Policy.objects.select_for_update().select_related("source").get(pk=policy.pk)
+    policy = (
+        Policy.objects.select_for_update(no_key=True).select_related("source").get(pk=policy.pk)
+    )
     rows = list(rows)
     if not rows:
         raise ValidationError(_("请至少填写一项兑现事项。"))
@@ -434,7 +436,7 @@ def deliverable_link(
 ) -> PolicyDeliverable:
     """Tie a task already under the policy's source to the policy as a deliverable."""
     access.require(actor, "policy.manage")
-    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    policy = Policy.objects.select_for_update(no_key=True).get(pk=policy.pk)
     if task.source_id != policy.source_id:
         raise ValidationError(_("任务不属于该政策的任务来源。"))
     if PolicyDeliverable.objects.filter(task=task).exists():

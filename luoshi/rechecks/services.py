@@ -74,9 +74,11 @@ def _words(task: Task) -> dict[str, str]:
 
 
 def _lock(recheck: Recheck) -> tuple[Recheck, Task]:
-    task = Task.objects.select_for_update().get(pk=recheck.task_id)
+    task = Task.objects.select_for_update(no_key=True).get(pk=recheck.task_id)
     recheck = (
-        Recheck.objects.select_for_update(of=("self",)).select_related("unit").get(pk=recheck.pk)
+        Recheck.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("unit")
+        .get(pk=recheck.pk)
     )
     recheck.task = task
     return recheck, task
@@ -92,7 +94,7 @@ def recheck_schedule(
     note: str = "",
 ) -> Recheck:
     """安排回头看 on a closed task: `months` (3 or 6) after its closure, or on `due_on`."""
-    task = Task.objects.select_for_update().get(pk=task.pk)
+    task = Task.objects.select_for_update(no_key=True).get(pk=task.pk)
     if task.state != TaskState.CLOSED:
         raise ValidationError(
             _("只有已办结的任务可以安排回头看；该任务当前状态为“%(state)s”。")

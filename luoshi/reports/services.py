@@ -100,7 +100,7 @@ def report_submit(
     click, a retry after a lost answer) changes nothing and returns the first report. The
     task's row lock orders two such submissions; the unique constraint backs it."""
     key = _check_submit_key(submit_key)
-    task = Task.objects.select_for_update().get(pk=task.pk)
+    task = Task.objects.select_for_update(no_key=True).get(pk=task.pk)
     if key is not None:
         first = ProgressReport.objects.filter(author=actor, submit_key=key).first()
         if first is not None:

@@ -142,7 +142,7 @@ def rule_save(
     if repeat_daily and action not in REPEATABLE:
         raise ValidationError({"repeat_daily": _("只有提醒和催办可以每个工作日重复。")})
     rule = (
-        EscalationRule.objects.select_for_update()
+        EscalationRule.objects.select_for_update(no_key=True)
         .filter(category=category, relative_to=relative_to, step=step)
         .first()
     )
@@ -226,7 +226,7 @@ def urge_tasks(*, actor: User, tasks: Sequence[Task], message: str) -> list[Urge
     ids = [t.pk for t in tasks]
     locked = {
         t.pk: t
-        for t in Task.objects.select_for_update(of=("self",))
+        for t in Task.objects.select_for_update(of=("self",), no_key=True)
         .select_related("lead_unit")
         .filter(pk__in=ids)
         .order_by("pk")
@@ -341,10 +341,14 @@ def notice_save(
     """下发督办单 (issue=True) or keep it as a draft. With `notice`, a draft (e.g. one the ladder
     made) is edited, and issued. Issuing draws its number (督办〔2026〕12号) and tells the lead
     unit (and the co-units copied)."""
-    task = Task.objects.select_for_update(of=("self",)).select_related("lead_unit").get(pk=task.pk)
+    task = (
+        Task.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("lead_unit")
+        .get(pk=task.pk)
+    )
     policy.require(actor, "task.notice", task)
     if notice is not None:
-        notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
+        notice = SupervisionNotice.objects.select_for_update(no_key=True).get(pk=notice.pk)
         if notice.task_id != task.pk:
             raise ValidationError(_("督办单不属于该任务。"))
         if notice.state != NoticeState.DRAFT:
@@ -415,7 +419,7 @@ def notice_reply(
     """The unit's written reply to a notice addressed to it (主送 or 抄送), once per unit. The
     lead unit's reply makes the notice 已回复 (and lifts its yellow light)."""
     notice = (
-        SupervisionNotice.objects.select_for_update(of=("self",))
+        SupervisionNotice.objects.select_for_update(of=("self",), no_key=True)
         .select_related("task")
         .get(pk=notice.pk)
     )
@@ -475,7 +479,7 @@ def notice_reply(
 def notice_close(*, actor: User, notice: SupervisionNotice, comment: str = "") -> SupervisionNotice:
     """The office marks a notice 已办结 (answered to its satisfaction, or settled otherwise)."""
     notice = (
-        SupervisionNotice.objects.select_for_update(of=("self",))
+        SupervisionNotice.objects.select_for_update(of=("self",), no_key=True)
         .select_related("task")
         .get(pk=notice.pk)
     )
@@ -526,7 +530,7 @@ def record_create(
     files: Sequence[UploadedFile] = (),
 ) -> SupervisionRecord:
     """Record a 约谈 or a 实地核查 on a task, with its files."""
-    task = Task.objects.select_for_update().get(pk=task.pk)
+    task = Task.objects.select_for_update(no_key=True).get(pk=task.pk)
     policy.require(actor, "task.supervise", task)
     errors: dict[str, list[str]] = {}
     if kind not in RecordKind.values:

@@ -18,11 +18,12 @@ from luoshi.audit.models import AuditEvent
 from luoshi.audit.services import audit_log
 from luoshi.org.models import Role, Unit, User
 
-pytestmark = pytest.mark.skipif(
+_POSTGRES_ONLY = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="advisory locks and deferred checks: PostgreSQL"
 )
 
 
+@_POSTGRES_ONLY
 @pytest.mark.django_db(transaction=True)
 def test_a_deferred_key_check_does_not_deadlock_with_the_chain_lock():
     unit = Unit.objects.create(name="市发展改革委", short_name="发改委")
@@ -65,3 +66,65 @@ def test_a_deferred_key_check_does_not_deadlock_with_the_chain_lock():
     assert errors == []
     assert set(AuditEvent.objects.values_list("action", flat=True)) >= {"test.a", "test.b"}
     assert User.objects.filter(username="a1", unit=unit).exists()
+
+
+@_POSTGRES_ONLY
+@pytest.mark.django_db(transaction=True)
+def test_a_key_check_after_the_chain_lock_does_not_wait_on_a_row_lock():
+    """A audits first (holds the chain), then inserts a row pointing at unit R; B locks R as
+    Luoshi's services do (FOR NO KEY UPDATE) and audits. A's check at commit takes a KEY SHARE
+    lock, which B's lock allows: A commits, then B. (With FOR UPDATE it was a deadlock: seen
+    when one supervisor numbered tasks in a source while another assigned one.)"""
+    unit = Unit.objects.create(name="市交通运输局", short_name="交通局")
+    a_holds_chain = threading.Event()
+    b_holds_row = threading.Event()
+    errors: list[BaseException] = []
+
+    def writer_a():
+        try:
+            with transaction.atomic():
+                audit_log(actor=None, action="test.a")
+                a_holds_chain.set()
+                b_holds_row.wait(10)
+                User.objects.create_user("a2", role=Role.LIAISON, unit=unit)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            a_holds_chain.set()
+            connections.close_all()
+
+    def writer_b():
+        try:
+            a_holds_chain.wait(10)
+            with transaction.atomic():
+                Unit.objects.select_for_update(no_key=True).get(pk=unit.pk)
+                b_holds_row.set()
+                audit_log(actor=None, action="test.b")
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            b_holds_row.set()
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer_a), threading.Thread(target=writer_b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    assert set(AuditEvent.objects.values_list("action", flat=True)) >= {"test.a", "test.b"}
+
+
+def test_every_row_lock_leaves_key_checks_alone():
+    """The rule the test above relies on, kept in the code: no plain select_for_update()."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "luoshi"
+    plain = []
+    for path in root.rglob("*.py"):
+        text = path.read_text()
+        for match in re.finditer(r"select_for_update\(([^)]*\)?[^)]*)\)", text):
+            if "no_key=True" not in match.group(1):
+                plain.append(f"{path.relative_to(root)}: {match.group(0)}")
+    assert plain == []

@@ -48,7 +48,7 @@ def require_office(actor: User) -> None:
 
 
 def lock(inspection: Inspection) -> Inspection:
-    return Inspection.objects.select_for_update().get(pk=inspection.pk)
+    return Inspection.objects.select_for_update(no_key=True).get(pk=inspection.pk)
 
 
 def require_state(inspection: Inspection, *states: str, doing: str) -> None:

@@ -133,7 +133,11 @@ def statement_submit(*, actor: User, finding: Finding, text: str) -> Statement:
 @transaction.atomic
 def statement_answer(*, actor: User, statement: Statement, answer: str, reason: str) -> Statement:
     require_office(actor)
-    statement = Statement.objects.select_for_update().select_related("finding").get(pk=statement.pk)
+    statement = (
+        Statement.objects.select_for_update(no_key=True)
+        .select_related("finding")
+        .get(pk=statement.pk)
+    )
     inspection = lock(statement.finding.inspection)
     require_state(inspection, InspectionState.ACTIVE, doing=_("答复陈述申辩"))
     if statement.answered_at is not None:

@@ -59,7 +59,7 @@ def plan_item_add(
     lead_team: str = "",
 ) -> PlanItem:
     require_office(actor)
-    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+    plan = InspectionPlan.objects.select_for_update(no_key=True).get(pk=plan.pk)
     errors = Errors()
     if plan.state != PlanState.DRAFT:
         errors.add("__all__", _("计划已印发，不能再增加事项。"))
@@ -100,7 +100,7 @@ def plan_item_add(
 def plan_issue(*, actor: User, plan: InspectionPlan, doc_number: str = "") -> InspectionPlan:
     """印发: the plan is fixed; inspections may now be created from its items."""
     require_office(actor)
-    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+    plan = InspectionPlan.objects.select_for_update(no_key=True).get(pk=plan.pk)
     if plan.state != PlanState.DRAFT:
         raise ValidationError(_("计划已印发，不能重复印发。"))
     if not plan.items.exists():

@@ -33,7 +33,7 @@ def category_create(*, actor: User, name: str) -> ClueCategory:
 def category_set_active(*, actor: User, category: ClueCategory, active: bool) -> ClueCategory:
     """Retire a category (the public form stops offering it) or bring it back."""
     policy.require(actor, "clue.triage")
-    category = ClueCategory.objects.select_for_update().get(pk=category.pk)
+    category = ClueCategory.objects.select_for_update(no_key=True).get(pk=category.pk)
     if category.active == active:
         return category
     if not active and ClueCategory.objects.filter(active=True).count() <= 1:

@@ -28,7 +28,7 @@ REPLY_MAX = 2000
 
 
 def _lock(clue: Clue) -> Clue:
-    return Clue.objects.select_for_update().select_related("category").get(pk=clue.pk)
+    return Clue.objects.select_for_update(no_key=True).select_related("category").get(pk=clue.pk)
 
 
 def _require_new(clue: Clue) -> None:
@@ -170,7 +170,7 @@ def clue_merge(*, actor: User, clue: Clue, primary: Clue | None) -> Clue:
         raise ValidationError({"primary": [_("请填写要并入的线索编号。")]})
     if primary.pk == clue.pk:
         raise ValidationError({"primary": [_("不能把线索并入它自己。")]})
-    primary = Clue.objects.select_for_update().get(pk=primary.pk)
+    primary = Clue.objects.select_for_update(no_key=True).get(pk=primary.pk)
     if primary.state in (ClueState.MERGED, ClueState.REJECTED):
         raise ValidationError({"primary": [_("只能并入未合并、未被不予受理的线索。")]})
     if clue.duplicates.exists():

@@ -71,7 +71,7 @@ def policy_update(*, actor, **changes) -> SecurityPolicy:
     if unknown:
         raise ValidationError(_("不能修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     policy_validate(changes)
-    policy = SecurityPolicy.objects.select_for_update().get(pk=security_policy().pk)
+    policy = SecurityPolicy.objects.select_for_update(no_key=True).get(pk=security_policy().pk)
     diff = {}
     for field, value in changes.items():
         old = getattr(policy, field)

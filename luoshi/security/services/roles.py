@@ -84,7 +84,7 @@ def role_grant(
         raise ValidationError(_("不能变更自己的角色或启用状态。"))
     if role not in Role.values:
         raise ValidationError({"role": _("角色不存在。")})
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
     active = user.is_active if is_active is None else is_active
     last_admin_check(user=user, role=role, is_active=active)
     changes = {"role": role, "scope_unit": scope_unit, "is_active": active}

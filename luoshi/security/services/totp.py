@@ -93,7 +93,7 @@ def _new_recovery_codes(user) -> list[str]:
 def totp_enrol_confirm(*, user, code: str) -> list[str]:
     """Activate the pending secret with a code from it; returns the recovery codes (shown
     once)."""
-    state = AccountSecurity.objects.select_for_update().get(user=user)
+    state = AccountSecurity.objects.select_for_update(no_key=True).get(user=user)
     if not state.totp_secret or state.totp_confirmed_at:
         raise ValidationError(_("请先在本页生成新的动态口令密钥。"))
     step = _match_step(state.totp_secret, code, 0)
@@ -111,7 +111,7 @@ def totp_enrol_confirm(*, user, code: str) -> list[str]:
 def totp_verify(*, user, code: str) -> str:
     """Check a log-in's second factor: a current TOTP code not used before, or an unused
     recovery code (then used up). Returns "totp" or "recovery"; "" when it fails."""
-    state = AccountSecurity.objects.select_for_update().filter(user=user).first()
+    state = AccountSecurity.objects.select_for_update(no_key=True).filter(user=user).first()
     if state is None or not state.totp_enrolled:
         return ""
     step = _match_step(state.totp_secret, code, state.totp_last_step)

@@ -57,7 +57,7 @@ def next_task_code(*, source: Source, parent: Task | None) -> str:
     # lock the parent (or the source) row first. SQLite's immediate transactions already
     # serialise writers; on PostgreSQL this row lock does.
     lock = Task.objects.filter(pk=parent.pk) if parent else Source.objects.filter(pk=source.pk)
-    list(lock.select_for_update().values_list("pk", flat=True))
+    list(lock.select_for_update(no_key=True).values_list("pk", flat=True))
     taken = set(siblings.values_list("code", flat=True))
     n = siblings.count() + 1
     while (

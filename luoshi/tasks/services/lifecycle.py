@@ -36,7 +36,7 @@ from luoshi.tasks.services.refresh import task_refresh
 def _lock(task: Task) -> Task:
     """Re-read the task under a row lock, so two concurrent actions cannot both pass the
     state check (PostgreSQL; on SQLite the IMMEDIATE transaction already serialises)."""
-    return Task.objects.select_for_update().get(pk=task.pk)
+    return Task.objects.select_for_update(no_key=True).get(pk=task.pk)
 
 
 def _set_state(task: Task, state: str, *extra_fields: str) -> None:
@@ -387,7 +387,7 @@ def task_reopen(*, actor: User, task: Task, reason: str, due: dt.date | None = N
     if due is not None and due <= clock.today():
         raise ValidationError({"due": _("新的完成时限须晚于今天。")})
     ancestor_ids = [int(p) for p in task.path.strip("/").split("/")[:-1] if p]
-    closed_ancestors = Task.objects.select_for_update().filter(
+    closed_ancestors = Task.objects.select_for_update(no_key=True).filter(
         pk__in=ancestor_ids, state=TaskState.CLOSED
     )
     for t in [task, *closed_ancestors.order_by("-depth")]:

@@ -237,7 +237,7 @@ def _save(changed: list[_Row], today: dt.date) -> int:
         with transaction.atomic():
             current = {
                 pk: (light, reasons, progress)
-                for pk, light, reasons, progress in Task.objects.select_for_update()
+                for pk, light, reasons, progress in Task.objects.select_for_update(no_key=True)
                 .filter(id__in=[r.id for r in batch])
                 .order_by("id")  # two workers lock rows in one order: no deadlock
                 .values_list("id", "light", "light_reasons", "progress")
