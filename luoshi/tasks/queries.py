@@ -152,22 +152,19 @@ def ledger_choices(user) -> dict[str, QuerySet]:
     """What the filter menus offer: only units, sources and categories of visible tasks."""
     visible = policy.visible_tasks(user)
     return {
-        # (only the columns the menus show: a province has thousands of each)
         "units": Unit.objects.filter(
             Exists(TaskUnit.objects.filter(unit=OuterRef("pk"), task__in=visible.values("pk")))
-        )
-        .only("id", "name", "short_name")
-        .order_by("path"),
-        "sources": Source.objects.filter(Exists(visible.filter(source=OuterRef("pk"))))
-        .only("id", "title")
-        .order_by("-issued_on", "-id"),
+        ).order_by("path"),
+        "sources": Source.objects.filter(Exists(visible.filter(source=OuterRef("pk")))).order_by(
+            "-issued_on", "-id"
+        ),
         "categories": visible.exclude(category="")
         .order_by("category")
         .values_list("category", flat=True)
         .distinct(),
-        "leaders": User.objects.filter(Exists(visible.filter(lead_leader=OuterRef("pk"))))
-        .only("id", "full_name", "username")
-        .order_by("full_name", "username"),
+        "leaders": User.objects.filter(Exists(visible.filter(lead_leader=OuterRef("pk")))).order_by(
+            "full_name", "username"
+        ),
     }
 
 
