@@ -8,6 +8,7 @@ message that says what to do.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import zipfile
@@ -355,7 +356,10 @@ def _read_pdf(data: bytes) -> list[Block]:
         raise ExtractionError(_("无法读取该 PDF 文件：文件已损坏。"), code="corrupt") from exc
     finally:
         if plumber is not None:
-            plumber.close()
+            # closing walks the pages again: on a damaged file it raises what reading did,
+            # which must not replace the ExtractionError (a fuzzing find)
+            with contextlib.suppress(Exception):
+                plumber.close()
         pdf.close()
     if not any_text:
         raise ExtractionError(
