@@ -23,6 +23,17 @@ _POSTGRES_ONLY = pytest.mark.skipif(
 )
 
 
+def _run_both(writer_a, writer_b, errors: list[BaseException]) -> None:
+    """Both writers in their own threads (own connections); neither fails, both audit."""
+    threads = [threading.Thread(target=writer_a), threading.Thread(target=writer_b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    assert set(AuditEvent.objects.values_list("action", flat=True)) >= {"test.a", "test.b"}
+
+
 @_POSTGRES_ONLY
 @pytest.mark.django_db(transaction=True)
 def test_a_deferred_key_check_does_not_deadlock_with_the_chain_lock():
@@ -58,13 +69,7 @@ def test_a_deferred_key_check_does_not_deadlock_with_the_chain_lock():
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=writer_a), threading.Thread(target=writer_b)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert errors == []
-    assert set(AuditEvent.objects.values_list("action", flat=True)) >= {"test.a", "test.b"}
+    _run_both(writer_a, writer_b, errors)
     assert User.objects.filter(username="a1", unit=unit).exists()
 
 
@@ -106,13 +111,7 @@ def test_a_key_check_after_the_chain_lock_does_not_wait_on_a_row_lock():
             b_holds_row.set()
             connections.close_all()
 
-    threads = [threading.Thread(target=writer_a), threading.Thread(target=writer_b)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert errors == []
-    assert set(AuditEvent.objects.values_list("action", flat=True)) >= {"test.a", "test.b"}
+    _run_both(writer_a, writer_b, errors)
 
 
 def test_every_row_lock_leaves_key_checks_alone():
